@@ -1,0 +1,57 @@
+import mongoose from 'mongoose';
+import type { Logger } from '../logger.js';
+import { Counter } from '../models/counter.js';
+import { Incident } from '../models/incident.js';
+import { IncidentUpdate } from '../models/incident-update.js';
+import { JiraTicket } from '../models/jira-ticket.js';
+import { StepClaim } from '../models/step-claim.js';
+import { startEmbeddedFerretDb, type EmbeddedFerretDb } from './embedded-ferretdb.js';
+
+export interface Database {
+  connection: mongoose.Connection;
+  isFerretDb: boolean;
+  isConnected(): boolean;
+  stop(): Promise<void>;
+}
+
+const MODELS = [Counter, Incident, IncidentUpdate, JiraTicket, StepClaim];
+const DEFAULT_DB_NAME = 'incident-app';
+
+/**
+ * Connects mongoose to MONGODB_URI, or, when it is not set, starts the embedded FerretDB on the data folder and
+ * stops it again with the app.
+ */
+export async function connectDatabase(options: { uri: string | undefined; dataDir: string; logger: Logger }): Promise<Database> {
+  let embedded: EmbeddedFerretDb | null = null;
+  let uri = options.uri;
+  if (!uri) {
+    embedded = await startEmbeddedFerretDb({ dataDir: options.dataDir });
+    // One connection: FerretDB's read-modify-write is only atomic within a single connection.
+    uri = `${embedded.uri}/${DEFAULT_DB_NAME}?maxPoolSize=1`;
+    options.logger.info('embedded FerretDB started', { dataDir: options.dataDir, port: embedded.port });
+  }
+  const connection = await connectTo(uri);
+  const isFerretDb = await detectFerretDb(connection);
+  options.logger.info('database connected', { engine: isFerretDb ? 'ferretdb' : 'mongodb', db: connection.name });
+  return {
+    connection,
+    isFerretDb,
+    isConnected: () => connection.readyState === mongoose.ConnectionStates.connected,
+    stop: async () => {
+      await mongoose.disconnect();
+      if (embedded) await embedded.stop();
+    },
+  };
+}
+
+export async function connectTo(uri: string): Promise<mongoose.Connection> {
+  mongoose.set('strictQuery', true);
+  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: true });
+  await Promise.all(MODELS.map((model) => model.init()));
+  return mongoose.connection;
+}
+
+async function detectFerretDb(connection: mongoose.Connection): Promise<boolean> {
+  const info = await connection.db!.admin().command({ buildInfo: 1 });
+  return typeof info.ferretdbVersion === 'string';
+}

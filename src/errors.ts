@@ -1,0 +1,46 @@
+/**
+ * Typed errors with stable codes. `src/views/error-text.ts` is the one place that turns them into what a user reads.
+ */
+export type ErrorCode =
+  | 'config_invalid'
+  | 'payload_invalid'
+  | 'incident_not_found'
+  | 'database_unavailable'
+  | 'slack_call_failed'
+  | 'jira_call_failed'
+  | 'step_failed';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super('config_invalid', message);
+  }
+}
+
+export class PayloadError extends AppError {
+  constructor(message: string, readonly fields: string[] = []) {
+    super('payload_invalid', message);
+  }
+}
+
+/** An outside call failed; `retryAfterMs` is set when the service told us when to come back (429). */
+export class ExternalCallError extends AppError {
+  constructor(
+    code: 'slack_call_failed' | 'jira_call_failed',
+    message: string,
+    readonly details: { method: string; status?: number; apiError?: string; retryAfterMs?: number; retryable: boolean },
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}

@@ -1,0 +1,24 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface HealthProbe {
+  databaseConnected(): boolean;
+  slackConnected(): boolean;
+}
+
+/** `GET /healthz`: the process answers. `GET /readyz`: the database is reachable and Socket Mode is connected. */
+export function healthRoutes(probe: HealthProbe) {
+  return {
+    healthz: (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 200, { ok: true }),
+    readyz: (_req: IncomingMessage, res: ServerResponse) => {
+      const checks = { database: probe.databaseConnected(), slack: probe.slackConnected() };
+      const ready = checks.database && checks.slack;
+      sendJson(res, ready ? 200 : 503, { ok: ready, checks });
+    },
+  };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

@@ -1,0 +1,39 @@
+import { createServer, type Server } from 'node:http';
+import type { Logger } from '../../logger.js';
+import { healthRoutes, sendJson, type HealthProbe } from './health.js';
+
+/** The HTTP sidecar: health now; the Jira and Landbot webhooks mount here too. */
+export function createHttpSidecar(options: { probe: HealthProbe; logger: Logger }): Server {
+  const health = healthRoutes(options.probe);
+  const routes: Record<string, (req: Parameters<typeof health.healthz>[0], res: Parameters<typeof health.healthz>[1]) => void> = {
+    'GET /healthz': health.healthz,
+    'GET /readyz': health.readyz,
+  };
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const route = routes[`${req.method} ${path}`];
+    if (!route) {
+      req.resume();
+      sendJson(res, 404, { error: 'not_found', message: `no route for ${req.method} ${path}` });
+      return;
+    }
+    try {
+      route(req, res);
+    } catch (error) {
+      options.logger.error('http route failed', { path, error: (error as Error).message });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
+    }
+  });
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
+  return server;
+}
+
+export async function listen(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '0.0.0.0', () => resolve());
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : port;
+}

@@ -1,0 +1,58 @@
+import { Agenda, type Job } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { Db } from 'mongodb';
+import { ExternalCallError } from '../../errors.js';
+import type { DeclareStep } from '../../models/incident.js';
+import type { StepDeps, StepScheduler } from '../../services/incidents/declare-pipeline.js';
+import { declareStepJob, type DeclareStepData } from './declare-step-job.js';
+import { JOB } from './names.js';
+import { resumeDeclarationsJob } from './resume-declarations-job.js';
+
+export interface JobSettings {
+  pollMs: number;
+  lockLifetimeMs: number;
+  backoffMs: number;
+  maxAttempts: number;
+  resumeEveryMs: number;
+}
+
+export function createAgenda(db: Db, settings: JobSettings): Agenda {
+  return new Agenda({
+    backend: new MongoBackend({ mongo: db }),
+    processEvery: settings.pollMs,
+    defaultLockLifetime: settings.lockLifetimeMs,
+    removeOnComplete: true,
+  });
+}
+
+/** Exponential backoff with jitter, or exactly what the service asked for when it said when to come back (429). */
+export function stepBackoff(settings: JobSettings) {
+  return ({ attempt, error }: { attempt: number; error: Error }): number | null => {
+    if (attempt >= settings.maxAttempts) return null;
+    if (error instanceof ExternalCallError && error.details.retryAfterMs) return error.details.retryAfterMs;
+    const base = settings.backoffMs * 2 ** (attempt - 1);
+    return Math.min(base + Math.floor(Math.random() * settings.backoffMs * 0.2), 5 * 60_000);
+  };
+}
+
+export function registerJobs(agenda: Agenda, deps: StepDeps, settings: JobSettings): void {
+  agenda.define(JOB.declareStep, declareStepJob(deps), { backoff: stepBackoff(settings), concurrency: 5 });
+  agenda.define(JOB.resumeDeclarations, resumeDeclarationsJob({ scheduler: deps.scheduler, logger: deps.logger, staleAfterMs: settings.resumeEveryMs }));
+}
+
+export async function scheduleRecurringJobs(agenda: Agenda, settings: JobSettings): Promise<void> {
+  await agenda.every(settings.resumeEveryMs, JOB.resumeDeclarations);
+}
+
+/** Queues a step unless the same step of the same incident is already queued. */
+export function createStepScheduler(agenda: Agenda): StepScheduler {
+  return {
+    schedule: async (incidentId: string, step: DeclareStep) => {
+      const data: DeclareStepData = { incidentId, step };
+      const job: Job<DeclareStepData> = agenda.create(JOB.declareStep, data);
+      job.unique({ 'data.incidentId': incidentId, 'data.step': step }, { insertOnly: true });
+      job.schedule(new Date());
+      await job.save();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+/** Agenda job names. */
+export const JOB = {
+  declareStep: 'declare-step',
+  resumeDeclarations: 'resume-declarations',
+} as const;

@@ -1,0 +1,54 @@
+import type { IncidentDocument } from '../../../models/incident.js';
+import { MESSAGE_EVENT } from '../../../views/ids.js';
+import { announcementMessage, channelTopic, commsProcessMessage, rolesMessage } from '../../../views/incident-messages.js';
+import type { SlackMessage } from '../../slack/slack-gateway.js';
+import type { StepContext } from '../declare-pipeline.js';
+import { toIncidentFacts } from '../incident-facts.js';
+
+/** Topic, the reporter invited, the pinned announcement, the roles message and, for P1 in production, the comms reminder. */
+export async function setUpChannel(ctx: StepContext): Promise<void> {
+  const { incident, deps, record } = ctx;
+  const channel = incident.channel?.id;
+  if (!channel) throw new Error('the incident has no channel yet');
+  const facts = toIncidentFacts(incident);
+  const effects = incident.effects;
+
+  if (!effects?.topicSet) {
+    await deps.slack.setTopic(channel, channelTopic(deps.settings, facts));
+    await record({ 'effects.topicSet': true });
+  }
+  if (!effects?.reporterInvited) {
+    await deps.slack.invite(channel, [incident.reporter.slackId]);
+    await record({ 'effects.reporterInvited': true });
+  }
+  if (!effects?.announcementTs) {
+    const ts = await postOnce(ctx, channel, MESSAGE_EVENT.announcement, announcementMessage(deps.settings, facts));
+    await record({ 'effects.announcementTs': ts, 'effects.announcementShowsJira': facts.jira !== null });
+  }
+  if (!effects?.announcementPinned) {
+    await deps.slack.pin(channel, incident.effects!.announcementTs!);
+    await record({ 'effects.announcementPinned': true });
+  }
+  if (!effects?.rolesMessageTs) {
+    const ts = await postOnce(ctx, channel, MESSAGE_EVENT.roles, rolesMessage(deps.settings, facts));
+    await record({ 'effects.rolesMessageTs': ts });
+  }
+  if (needsCommsProcess(ctx, incident) && !effects?.commsReminderTs) {
+    const ts = await postOnce(ctx, channel, MESSAGE_EVENT.commsReminder, commsProcessMessage(deps.settings, facts));
+    await record({ 'effects.commsReminderTs': ts });
+  }
+}
+
+function needsCommsProcess({ deps }: StepContext, incident: IncidentDocument): boolean {
+  const rule = deps.settings.channels.commsProcess;
+  return rule.priorities.includes(incident.priority) && incident.environments.some((e) => rule.environments.includes(e));
+}
+
+/** Posts a message, unless an interrupted earlier attempt already did: then its timestamp is found by its metadata. */
+export async function postOnce({ incident, deps, reconcile }: StepContext, channel: string, eventType: string, message: SlackMessage): Promise<string> {
+  if (reconcile) {
+    const existing = await deps.slack.findPostedMessage(channel, eventType, incident._id.toString());
+    if (existing) return existing;
+  }
+  return (await deps.slack.postMessage(channel, message)).ts;
+}

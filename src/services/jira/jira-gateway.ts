@@ -1,0 +1,111 @@
+import { Version3Client } from 'jira.js';
+import NodeCache from 'node-cache';
+import { ExternalCallError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { JiraIssueFields } from './prepare-jira-fields.js';
+
+export interface JiraIssueRef {
+  id: string;
+  key: string;
+}
+
+/** Every call to Jira goes through here: one place for timeouts, error mapping and the account cache. */
+export interface JiraGateway {
+  browseUrl(key: string): string;
+  createIssue(fields: JiraIssueFields): Promise<JiraIssueRef>;
+  findIssueByLabel(label: string): Promise<JiraIssueRef | null>;
+  addWatcher(issueKey: string, accountId: string): Promise<void>;
+  upsertRemoteLink(issueKey: string, link: { globalId: string; url: string; title: string }): Promise<void>;
+  findAccountIdByEmail(email: string): Promise<string | null>;
+}
+
+export function createJiraGateway(options: { url: string; email: string; apiToken: string; timeoutMs: number; logger: Logger }): JiraGateway {
+  const client = new Version3Client({
+    host: options.url,
+    authentication: { basic: { email: options.email, apiToken: options.apiToken } },
+    baseRequestConfig: { timeout: options.timeoutMs },
+  });
+  // Email -> account id is stable; a miss is cached shorter so a new account shows up soon.
+  const accounts = new NodeCache({ stdTTL: 3600, checkperiod: 600, useClones: false });
+
+  const call = async <T>(method: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw toJiraError(method, error);
+    }
+  };
+
+  return {
+    browseUrl: (key) => `${options.url}/browse/${encodeURIComponent(key)}`,
+
+    createIssue: (fields) =>
+      call('createIssue', async () => {
+        const created = await client.issues.createIssue({ fields: fields as never });
+        return { id: String(created.id), key: String(created.key) };
+      }),
+
+    findIssueByLabel: (label) =>
+      call('searchForIssuesUsingJqlEnhancedSearch', async () => {
+        const found = await client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({
+          jql: `labels = "${label.replace(/"/g, '')}"`,
+          fields: ['key'],
+          maxResults: 1,
+        });
+        const issue = found.issues?.[0];
+        return issue?.key && issue.id ? { id: String(issue.id), key: issue.key } : null;
+      }),
+
+    addWatcher: (issueKey, accountId) =>
+      // Jira wants a bare JSON string. jira.js hands the id to axios, which sends a string that happens to parse as
+      // JSON (an id like "5e0…2" is a number to JSON.parse) without quotes; quoting it ourselves is always right.
+      call('addWatcher', () => client.issueWatchers.addWatcher({ issueIdOrKey: issueKey, accountId: JSON.stringify(accountId) })),
+
+    upsertRemoteLink: (issueKey, link) =>
+      call('createOrUpdateRemoteIssueLink', async () => {
+        // Jira updates the link with the same globalId instead of adding one: retries stay idempotent.
+        await client.issueRemoteLinks.createOrUpdateRemoteIssueLink({
+          issueIdOrKey: issueKey,
+          globalId: link.globalId,
+          object: { url: link.url, title: link.title },
+        });
+      }),
+
+    findAccountIdByEmail: async (email) => {
+      const key = email.toLowerCase();
+      const cached = accounts.get<string | null>(key);
+      if (cached !== undefined) return cached;
+      const users = await call('findUsers', () => client.userSearch.findUsers({ query: email, maxResults: 10 }));
+      const exact = users.find((u) => u.emailAddress?.toLowerCase() === key && u.active !== false);
+      const only = users.length === 1 && users[0]?.active !== false ? users[0] : undefined;
+      const accountId = (exact ?? only)?.accountId ?? null;
+      accounts.set(key, accountId, accountId ? 3600 : 300);
+      return accountId;
+    },
+  };
+}
+
+function toJiraError(method: string, error: unknown): ExternalCallError {
+  const e = error as { response?: { status?: number; headers?: Record<string, string>; data?: unknown }; code?: string; message?: string };
+  const status = e.response?.status;
+  const retryAfter = Number(e.response?.headers?.['retry-after']);
+  const retryable = status === undefined || status >= 500 || status === 429 || status === 408;
+  const detail = describeJiraBody(e.response?.data);
+  return new ExternalCallError(
+    'jira_call_failed',
+    `Jira ${method} failed${status ? ` with HTTP ${status}` : `: ${e.code ?? e.message ?? 'network error'}`}${detail ? ` (${detail})` : ''}`,
+    { method, status, retryable, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) },
+    { cause: error },
+  );
+}
+
+function describeJiraBody(data: unknown): string {
+  if (!data || typeof data !== 'object') return '';
+  const body = data as { errorMessages?: unknown; errors?: unknown };
+  const parts: string[] = [];
+  if (Array.isArray(body.errorMessages)) parts.push(...body.errorMessages.map(String));
+  if (body.errors && typeof body.errors === 'object') {
+    parts.push(...Object.entries(body.errors as Record<string, unknown>).map(([k, v]) => `${k}: ${String(v)}`));
+  }
+  return parts.join('; ').slice(0, 300);
+}

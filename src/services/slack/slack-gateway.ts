@@ -1,0 +1,230 @@
+import { WebClient, ErrorCode, type WebAPICallResult } from '@slack/web-api';
+import type { KnownBlock } from '@slack/types';
+import NodeCache from 'node-cache';
+import { ExternalCallError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+
+export interface SlackMessage {
+  text: string;
+  blocks?: KnownBlock[];
+  /** Message metadata: the natural key that lets a retry find a message it already posted. */
+  metadata?: { event_type: string; event_payload: Record<string, string | number | boolean> };
+}
+
+export interface SlackUserProfile {
+  id: string;
+  name: string;
+  email: string | null;
+}
+
+/**
+ * Every Slack Web API call made by services goes through here. Retries are not done here: the client fails fast
+ * (a 429 carries its Retry-After), and the durable job that called decides when to try again.
+ */
+export interface SlackGateway {
+  createChannel(name: string, isPrivate: boolean): Promise<{ id: string; name: string } | 'name_taken'>;
+  findChannelByName(name: string): Promise<{ id: string; name: string; creator: string } | null>;
+  resolveChannel(ref: string): Promise<string | null>;
+  setTopic(channel: string, topic: string): Promise<void>;
+  invite(channel: string, users: string[]): Promise<void>;
+  postMessage(channel: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
+  updateMessage(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  findPostedMessage(channel: string, eventType: string, incidentId: string): Promise<string | null>;
+  pin(channel: string, ts: string): Promise<void>;
+  addBookmark(channel: string, bookmark: { title: string; link: string; emoji?: string }): Promise<void>;
+  hasBookmark(channel: string, link: string): Promise<boolean>;
+  userProfile(userId: string): Promise<SlackUserProfile>;
+  botUserId(): Promise<string>;
+  channelUrl(channelId: string): string;
+}
+
+/** The Web API methods the services call, for the manifest's scopes (a test keeps them in step). */
+export const SLACK_GATEWAY_METHODS = [
+  'auth.test',
+  'conversations.create',
+  'conversations.list',
+  'conversations.setTopic',
+  'conversations.invite',
+  'conversations.history',
+  'chat.postMessage',
+  'chat.update',
+  'pins.add',
+  'bookmarks.add',
+  'bookmarks.list',
+  'users.info',
+] as const;
+
+export function createSlackGateway(options: { token: string; apiUrl: string; logger: Logger; teamUrl?: string }): SlackGateway {
+  const client = new WebClient(options.token, {
+    slackApiUrl: options.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+  });
+  const cache = new NodeCache({ stdTTL: 600, checkperiod: 120, useClones: false });
+
+  const call = async <T extends WebAPICallResult>(method: string, args: Record<string, unknown>): Promise<T> => {
+    try {
+      return (await client.apiCall(method, args)) as T;
+    } catch (error) {
+      throw toSlackError(method, error);
+    }
+  };
+
+  const botUserId = async (): Promise<string> => {
+    const cached = cache.get<string>('bot-user-id');
+    if (cached) return cached;
+    const auth = await call<WebAPICallResult & { user_id?: string }>('auth.test', {});
+    const id = auth.user_id ?? '';
+    cache.set('bot-user-id', id, 0);
+    return id;
+  };
+
+  const findChannelByName = async (name: string) => {
+    let cursor: string | undefined;
+    do {
+      const page = await call<WebAPICallResult & { channels?: Array<{ id: string; name: string; creator?: string }>; response_metadata?: { next_cursor?: string } }>(
+        'conversations.list',
+        { types: 'public_channel,private_channel', exclude_archived: false, limit: 200, ...(cursor ? { cursor } : {}) },
+      );
+      const found = page.channels?.find((c) => c.name === name);
+      if (found) return { id: found.id, name: found.name, creator: found.creator ?? '' };
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return null;
+  };
+
+  return {
+    botUserId,
+    findChannelByName,
+    channelUrl: (channelId) => `${options.teamUrl ?? 'https://slack.com/app_redirect?channel='}${channelId}`,
+
+    createChannel: async (name, isPrivate) => {
+      try {
+        const created = await call<WebAPICallResult & { channel?: { id: string; name: string } }>('conversations.create', { name, is_private: isPrivate });
+        return { id: created.channel!.id, name: created.channel!.name };
+      } catch (error) {
+        if (error instanceof ExternalCallError && error.details.apiError === 'name_taken') return 'name_taken';
+        throw error;
+      }
+    },
+
+    resolveChannel: async (ref) => {
+      if (!ref.startsWith('#')) return ref;
+      const key = `channel:${ref}`;
+      const cached = cache.get<string>(key);
+      if (cached) return cached;
+      const found = await findChannelByName(ref.slice(1));
+      if (found) cache.set(key, found.id);
+      return found?.id ?? null;
+    },
+
+    setTopic: async (channel, topic) => {
+      await call('conversations.setTopic', { channel, topic: topic.slice(0, 250) });
+    },
+
+    invite: async (channel, users) => {
+      const bot = await botUserId();
+      const others = users.filter((u) => u && u !== bot);
+      if (others.length === 0) return;
+      try {
+        await call('conversations.invite', { channel, users: others.join(','), force: true });
+      } catch (error) {
+        if (error instanceof ExternalCallError && error.details.apiError === 'already_in_channel') return;
+        throw error;
+      }
+    },
+
+    postMessage: async (channel, message) => {
+      const posted = await call<WebAPICallResult & { channel?: string; ts?: string }>('chat.postMessage', {
+        channel,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks } : {}),
+        ...(message.metadata ? { metadata: message.metadata } : {}),
+        unfurl_links: false,
+      });
+      return { channel: posted.channel ?? channel, ts: posted.ts ?? '' };
+    },
+
+    updateMessage: async (channel, ts, message) => {
+      await call('chat.update', { channel, ts, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}), ...(message.metadata ? { metadata: message.metadata } : {}) });
+    },
+
+    findPostedMessage: async (channel, eventType, incidentId) => {
+      const bot = await botUserId();
+      let history;
+      try {
+        history = await call<WebAPICallResult & { messages?: Array<{ ts: string; user?: string; metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }> }>(
+        'conversations.history',
+          { channel, limit: 100, include_all_metadata: true },
+        );
+      } catch (error) {
+        // Posting with chat:write.public does not make the bot a member, so it may not read the history: post again.
+        if (error instanceof ExternalCallError && ['not_in_channel', 'channel_not_found'].includes(error.details.apiError ?? '')) return null;
+        throw error;
+      }
+      const found = history.messages?.find(
+        (m) => m.user === bot && m.metadata?.event_type === eventType && String(m.metadata.event_payload?.incident_id) === incidentId,
+      );
+      return found?.ts ?? null;
+    },
+
+    pin: async (channel, ts) => {
+      try {
+        await call('pins.add', { channel, timestamp: ts });
+      } catch (error) {
+        if (error instanceof ExternalCallError && error.details.apiError === 'already_pinned') return;
+        throw error;
+      }
+    },
+
+    addBookmark: async (channel, bookmark) => {
+      await call('bookmarks.add', { channel_id: channel, title: bookmark.title, type: 'link', link: bookmark.link, ...(bookmark.emoji ? { emoji: bookmark.emoji } : {}) });
+    },
+
+    hasBookmark: async (channel, link) => {
+      const list = await call<WebAPICallResult & { bookmarks?: Array<{ link?: string }> }>('bookmarks.list', { channel_id: channel });
+      return (list.bookmarks ?? []).some((b) => b.link === link);
+    },
+
+    userProfile: async (userId) => {
+      const key = `user:${userId}`;
+      const cached = cache.get<SlackUserProfile>(key);
+      if (cached) return cached;
+      const info = await call<WebAPICallResult & { user?: { id: string; name?: string; real_name?: string; profile?: { email?: string; real_name?: string; display_name?: string } } }>(
+        'users.info',
+        { user: userId },
+      );
+      const u = info.user;
+      const profile: SlackUserProfile = {
+        id: userId,
+        name: u?.profile?.real_name || u?.real_name || u?.profile?.display_name || u?.name || userId,
+        email: u?.profile?.email ?? null,
+      };
+      cache.set(key, profile);
+      return profile;
+    },
+  };
+}
+
+function toSlackError(method: string, error: unknown): ExternalCallError {
+  const e = error as { code?: string; data?: { error?: string }; statusCode?: number; retryAfter?: number; message?: string };
+  if (e.code === ErrorCode.RateLimitedError) {
+    return new ExternalCallError('slack_call_failed', `Slack ${method} was rate limited`, {
+      method,
+      status: 429,
+      retryable: true,
+      retryAfterMs: (e.retryAfter ?? 1) * 1000,
+    });
+  }
+  if (e.code === ErrorCode.PlatformError) {
+    const apiError = e.data?.error ?? 'unknown_error';
+    const retryable = ['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited'].includes(apiError);
+    return new ExternalCallError('slack_call_failed', `Slack ${method} answered ${apiError}`, { method, apiError, retryable });
+  }
+  if (e.code === ErrorCode.HTTPError) {
+    const status = e.statusCode ?? 0;
+    return new ExternalCallError('slack_call_failed', `Slack ${method} failed with HTTP ${status}`, { method, status, retryable: status >= 500 || status === 408 });
+  }
+  return new ExternalCallError('slack_call_failed', `Slack ${method} failed: ${e.message ?? 'request error'}`, { method, retryable: true }, { cause: error });
+}

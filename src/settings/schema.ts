@@ -1,0 +1,180 @@
+import { z } from 'zod';
+
+/**
+ * The tenant's incident vocabulary. Everything a company would change lives here, never in code:
+ * priorities, impacts, categories, environments, platforms, roles, Jira ids and alert routing.
+ */
+
+const nonEmpty = z.string().trim().min(1);
+const slackChannelRef = z
+  .string()
+  .regex(/^(#[a-z0-9_-]{1,80}|[CG][A-Z0-9]{2,})$/, 'must be a channel id (C…/G…) or a #channel-name');
+
+export const prioritySchema = z.object({
+  value: z.number().int().min(1).max(5),
+  name: nonEmpty.max(10),
+  emoji: nonEmpty,
+  description: nonEmpty.max(150),
+  /** P1–P3 get a Slack channel; P4–P5 live in Jira and get DM + alert posts. */
+  responseType: z.enum(['critical', 'normal']),
+  needsPostmortem: z.boolean(),
+  jiraPriorityId: nonEmpty,
+  updateCadenceMinutes: z.number().int().positive(),
+});
+
+export const impactLevelSchema = z.object({
+  value: nonEmpty.max(20),
+  name: nonEmpty.max(40),
+  /** Priority this level implies; null means "no impact". */
+  priority: z.number().int().min(1).max(5).nullable(),
+  description: z.string().max(150).default(''),
+});
+
+export const impactTypeSchema = z.object({
+  value: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'must be a lowercase slug'),
+  name: nonEmpty.max(40),
+  emoji: nonEmpty,
+  help: z.string().max(150).default(''),
+  /** Which conditional fields the declare form shows when this impact is set. */
+  reveals: z.enum(['customer', 'seller']).optional(),
+  /** The level name of this type is the Jira "business impact" value. */
+  isBusinessImpact: z.boolean().default(false),
+  levels: z.array(impactLevelSchema).min(2).max(10),
+});
+
+export const categorySchema = z.object({
+  value: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}$/, 'must be a lowercase slug'),
+  name: nonEmpty.max(75),
+  private: z.boolean().default(false),
+});
+
+export const categoryGroupSchema = z.object({
+  name: nonEmpty.max(75),
+  categories: z.array(categorySchema).min(1).max(100),
+});
+
+export const environmentSchema = z.object({
+  value: z.string().regex(/^[A-Z][A-Z0-9_]{0,15}$/, 'must be an upper-case code like PRD'),
+  name: nonEmpty.max(40),
+  default: z.boolean().default(false),
+});
+
+export const platformSchema = z.object({
+  value: nonEmpty.max(40),
+  name: nonEmpty.max(40),
+  default: z.boolean().default(false),
+});
+
+export const featureTeamSchema = z.object({
+  name: nonEmpty.max(75),
+  jiraProjectKey: z.string().regex(/^[A-Z][A-Z0-9_]{1,9}$/, 'must be a Jira project key'),
+});
+
+export const roleTypeSchema = z.object({
+  value: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/),
+  name: nonEmpty.max(40),
+  emoji: nonEmpty,
+  required: z.boolean(),
+  summary: nonEmpty.max(300),
+});
+
+const customFieldId = z.string().regex(/^customfield_\d+$/, 'must look like customfield_12345');
+
+export const jiraSettingsSchema = z.object({
+  projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{1,9}$/),
+  issueType: nonEmpty,
+  /** Reporter used when the declarer has no Jira account. Omit to let Jira use the API user. */
+  defaultReporterAccountId: z.string().min(1).optional(),
+  /** Label prefix that marks a ticket as belonging to an incident; also the natural key for idempotent creation. */
+  incidentLabelPrefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
+  fields: z.object({
+    priority: customFieldId.optional(),
+    environments: customFieldId.optional(),
+    platform: customFieldId.optional(),
+    businessImpact: customFieldId.optional(),
+    category: customFieldId.optional(),
+    zendeskTicketId: customFieldId.optional(),
+    zohoDeskTicketId: customFieldId.optional(),
+    sellerContractId: customFieldId.optional(),
+    suggestedTeam: customFieldId.optional(),
+  }),
+  /** Labels added when the seller flags are set. */
+  keyAccountLabel: z.string().regex(/^\S+$/).default('keyAccount'),
+  goldenListLabel: z.string().regex(/^\S+$/).default('goldenList'),
+});
+
+export const alertRouteSchema = z.object({
+  priorities: z.array(z.number().int().min(1).max(5)).optional(),
+  businessImpacts: z.array(nonEmpty).optional(),
+  projectKeys: z.array(nonEmpty).optional(),
+  channels: z.array(slackChannelRef).min(1),
+});
+
+export const settingsSchema = z
+  .object({
+    appName: nonEmpty.max(35),
+    priorities: z.array(prioritySchema).min(1).max(5),
+    impactTypes: z.array(impactTypeSchema).min(1).max(8),
+    categoryGroups: z.array(categoryGroupSchema).min(1).max(100),
+    environments: z.array(environmentSchema).min(1).max(20),
+    platforms: z.array(platformSchema).min(1).max(50),
+    featureTeams: z.array(featureTeamSchema).max(100),
+    roleTypes: z.array(roleTypeSchema).min(1).max(10),
+    channels: z.object({
+      namePrefix: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,14}$/, 'lowercase letters, digits, - and _, at most 15'),
+      /** Posted in the incident channel of a P1 in this environment. */
+      commsProcess: z.object({
+        environments: z.array(nonEmpty),
+        priorities: z.array(z.number().int().min(1).max(5)),
+        text: nonEmpty.max(2500),
+      }),
+    }),
+    jira: jiraSettingsSchema,
+    alerts: z.object({
+      routes: z.array(alertRouteSchema),
+      /** Reporter email domain (subdomains removed, lower-case) -> channels. */
+      byEmailDomain: z.record(z.string().regex(/^[a-z0-9.-]+$/), z.array(slackChannelRef)),
+    }),
+    admins: z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/)).default([]),
+    declare: z.object({
+      titleMin: z.number().int().min(1).default(10),
+      titleMax: z.number().int().max(150).default(128),
+      descriptionMin: z.number().int().min(1).default(10),
+      descriptionMax: z.number().int().max(3000).default(1200),
+    }),
+  })
+  .superRefine((s, ctx) => {
+    const values = s.priorities.map((p) => p.value);
+    if (new Set(values).size !== values.length) {
+      ctx.addIssue({ code: 'custom', path: ['priorities'], message: 'priority values must be unique' });
+    }
+    const referenced = s.impactTypes.flatMap((t) => t.levels.map((l) => l.priority)).filter((p) => p !== null);
+    referenced.forEach((p) => {
+      if (!values.includes(p)) ctx.addIssue({ code: 'custom', path: ['impactTypes'], message: `a level points at priority ${p}, which is not defined` });
+    });
+    s.impactTypes.forEach((t, i) => {
+      if (!t.levels.some((l) => l.priority === null)) {
+        ctx.addIssue({ code: 'custom', path: ['impactTypes', i, 'levels'], message: 'needs one level with priority null (no impact)' });
+      }
+    });
+    if (s.impactTypes.filter((t) => t.isBusinessImpact).length > 1) {
+      ctx.addIssue({ code: 'custom', path: ['impactTypes'], message: 'at most one impact type can be the business impact' });
+    }
+    const cats = s.categoryGroups.flatMap((g) => g.categories.map((c) => c.value));
+    if (new Set(cats).size !== cats.length) {
+      ctx.addIssue({ code: 'custom', path: ['categoryGroups'], message: 'category values must be unique' });
+    }
+    if (!s.roleTypes.some((r) => r.value === 'commander')) {
+      ctx.addIssue({ code: 'custom', path: ['roleTypes'], message: 'a "commander" role type is required' });
+    }
+    if (s.declare.titleMin > s.declare.titleMax) {
+      ctx.addIssue({ code: 'custom', path: ['declare', 'titleMin'], message: 'must not exceed titleMax' });
+    }
+  });
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type PrioritySetting = z.infer<typeof prioritySchema>;
+export type ImpactType = z.infer<typeof impactTypeSchema>;
+export type ImpactLevel = z.infer<typeof impactLevelSchema>;
+export type Category = z.infer<typeof categorySchema>;
+export type AlertRoute = z.infer<typeof alertRouteSchema>;

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadSettings, parseSettings } from '../../src/settings/load-settings.js';
+import { ConfigError } from '../../src/errors.js';
+
+describe('loadSettings', () => {
+  const defaults = JSON.parse(readFileSync('config/settings.json', 'utf8'));
+
+  it('accepts the shipped default settings', () => {
+    const settings = loadSettings('config/settings.json');
+    assert.equal(settings.priorities.length, 5);
+    assert.ok(settings.roleTypes.some((r) => r.value === 'commander'));
+  });
+
+  it('names the field that is wrong', () => {
+    const broken = structuredClone(defaults);
+    broken.priorities[1].emoji = '';
+    broken.jira.fields.priority = 'priority_field';
+    assert.throws(
+      () => parseSettings(broken, 'test.json'),
+      (e: unknown) => e instanceof ConfigError && /priorities\[1\]\.emoji/.test(e.message) && /jira\.fields\.priority: must look like customfield_12345/.test(e.message),
+    );
+  });
+
+  it('refuses a level that points at an undefined priority, and a missing commander role', () => {
+    const broken = structuredClone(defaults);
+    broken.priorities = broken.priorities.slice(0, 3);
+    broken.roleTypes = broken.roleTypes.filter((r: { value: string }) => r.value !== 'commander');
+    assert.throws(() => parseSettings(broken), (e: unknown) => e instanceof ConfigError && /priority 4, which is not defined/.test(e.message) && /commander/.test(e.message));
+  });
+
+  it('says when the file is not JSON or missing', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'settings-'));
+    const file = path.join(dir, 'bad.json');
+    writeFileSync(file, '{ not json');
+    assert.throws(() => loadSettings(file), /is not valid JSON/);
+    assert.throws(() => loadSettings(path.join(dir, 'missing.json')), /cannot be read/);
+  });
+});
