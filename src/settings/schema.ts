@@ -164,6 +164,8 @@ export const settingsSchema = z
     if (new Set(cats).size !== cats.length) {
       ctx.addIssue({ code: 'custom', path: ['categoryGroups'], message: 'category values must be unique' });
     }
+    // One select holds them all: beyond 100 choices it is unusable, and the form would outgrow Slack's view size.
+    if (cats.length > 100) ctx.addIssue({ code: 'custom', path: ['categoryGroups'], message: `at most 100 categories in all (there are ${cats.length})` });
     if (!s.roleTypes.some((r) => r.value === 'commander')) {
       ctx.addIssue({ code: 'custom', path: ['roleTypes'], message: 'a "commander" role type is required' });
     }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Incident } from '../../src/models/incident.js';
 import { IncidentUpdate } from '../../src/models/incident-update.js';
 import { JiraTicket } from '../../src/models/jira-ticket.js';
+import { SCOPES_BY_METHOD } from '../../src/services/slack/scopes.js';
 import { startHarness, stepsSettled, eventually, type Harness } from '../support/app-harness.js';
 import { declareThroughSlack, openDeclareForm, setImpact, impactLabel } from '../support/declare-driver.js';
 
@@ -13,7 +14,10 @@ describe('declaring an incident from Slack (end to end, real Bolt over Socket Mo
     h = await startHarness(this.currentTest?.title ?? 'declare');
   });
   afterEach(async () => {
+    // Every Web API method the app called has its scopes in the manifest (see test/manifest.test.ts).
+    const unlisted = [...new Set(h.slack.calls().map((c) => c.method))].filter((m) => !(m in SCOPES_BY_METHOD) && m !== 'apps.connections.open');
     await h.stop();
+    assert.deepEqual(unlisted, [], 'methods called without their scopes listed');
   });
 
   it('a P1 in production gets its channel, topic, pin, bookmark, roles, comms reminder and Jira ticket', async () => {

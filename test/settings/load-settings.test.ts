@@ -31,6 +31,12 @@ describe('loadSettings', () => {
     assert.throws(() => parseSettings(broken), (e: unknown) => e instanceof ConfigError && /priority 4, which is not defined/.test(e.message) && /commander/.test(e.message));
   });
 
+  it('keeps the category select usable: at most 100 categories', () => {
+    const broken = structuredClone(defaults);
+    broken.categoryGroups = [0, 1].map((g) => ({ name: `G${g}`, categories: Array.from({ length: 51 }, (_, i) => ({ value: `c-${g}-${i}`, name: `C ${i}` })) }));
+    assert.throws(() => parseSettings(broken), /categoryGroups: at most 100 categories in all \(there are 102\)/);
+  });
+
   it('says when the file is not JSON or missing', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'settings-'));
     const file = path.join(dir, 'bad.json');

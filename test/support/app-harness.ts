@@ -4,6 +4,8 @@ import { startApp, type RunningApp, type StartOptions } from '../../src/app.js';
 import { parseConfig, secretsOf, type AppConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { Incident } from '../../src/models/incident.js';
+import { loadSettings } from '../../src/settings/load-settings.js';
+import type { Settings } from '../../src/settings/schema.js';
 import { startJiraEmulator, type JiraEmulator } from './jira-emulator/index.js';
 import { startSlackEmulator, type SlackEmulator } from './slack-emulator/index.js';
 import { testDatabaseUri } from './database.js';
@@ -13,6 +15,7 @@ export interface Harness {
   jira: JiraEmulator;
   app: RunningApp | null;
   config: AppConfig;
+  settings: Settings;
   env: Record<string, string>;
   users: { alice: { id: string; email: string }; bob: { id: string; email: string } };
   jiraAccounts: { alice: string };
@@ -69,6 +72,7 @@ export async function startHarness(label: string, options: { env?: Record<string
     jira,
     app: null,
     config,
+    settings: loadSettings(config.settingsPath),
     env,
     users: { alice: { id: alice.id, email: 'alice@example.com' }, bob: { id: bob.id, email: 'bob@partner.io' } },
     jiraAccounts: { alice: aliceJira.accountId },

@@ -44,7 +44,7 @@ export async function declareThroughSlack(
   userId: string,
   input: DeclareInput,
 ): Promise<{ commandAck: EnvelopeResult; submission: ViewSubmissionResult; form: ModalForm }> {
-  const settings = h.app!.settings;
+  const settings = h.settings;
   const { ack, form } = await openDeclareForm(h, userId);
   for (const [type, level] of Object.entries(input.impacts)) await setImpact(h, form, userId, settings, type, level);
   for (const [label, value] of Object.entries(input.fields)) form.fill(label, value);

@@ -129,7 +129,7 @@ export async function runDeclareStep(deps: StepDeps, incidentId: string, step: D
 
   await ctx.record({ [`steps.${step}.state`]: 'done', [`steps.${step}.doneAt`]: new Date(now()), [`steps.${step}.lastError`]: null });
   log.info('declare step done');
-  await scheduleReadySteps(deps.scheduler, incident);
+  await scheduleStepsAfter(deps, incidentId);
   return 'done';
 }
 
@@ -151,7 +151,16 @@ async function failStep(deps: StepDeps, incident: IncidentDocument, step: Declar
     deps.logger.error('could not tell the reporter that a step failed', { incident: incident.number, error: (error as Error).message });
   }
   // Steps that did not depend on the failed one may now be ready.
-  await scheduleReadySteps(deps.scheduler, incident);
+  await scheduleStepsAfter(deps, incident._id.toString());
+}
+
+/**
+ * Re-reads the incident before looking for ready steps: another step may have finished meanwhile, and the copy this
+ * step started with would not show it. Whichever of two concurrent steps writes last sees both and queues the next.
+ */
+async function scheduleStepsAfter(deps: StepDeps, incidentId: string): Promise<void> {
+  const fresh = await Incident.findById(incidentId);
+  if (fresh) await scheduleReadySteps(deps.scheduler, fresh);
 }
 
 function dependsOn(step: DeclareStep, on: DeclareStep): boolean {

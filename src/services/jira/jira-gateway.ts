@@ -48,12 +48,16 @@ export function createJiraGateway(options: { url: string; email: string; apiToke
     findIssueByLabel: (label) =>
       call('searchForIssuesUsingJqlEnhancedSearch', async () => {
         const found = await client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({
-          jql: `labels = "${label.replace(/"/g, '')}"`,
-          fields: ['key'],
+          jql: `labels = "${label.replace(/["\\]/g, '')}"`,
+          fields: ['summary'],
           maxResults: 1,
         });
         const issue = found.issues?.[0];
-        return issue?.key && issue.id ? { id: String(issue.id), key: issue.key } : null;
+        if (!issue?.id) return null;
+        if (issue.key) return { id: String(issue.id), key: issue.key };
+        // The enhanced search may answer with ids only; the issue itself knows its key.
+        const full = await client.issues.getIssue({ issueIdOrKey: String(issue.id), fields: ['summary'] });
+        return { id: String(full.id), key: String(full.key) };
       }),
 
     addWatcher: (issueKey, accountId) =>

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { Incident } from '../../../src/models/incident.js';
+import { IncidentUpdate } from '../../../src/models/incident-update.js';
+import { StepClaim } from '../../../src/models/step-claim.js';
+import { declareIncident } from '../../../src/services/incidents/declare-incident.js';
+import { runDeclareStep, type StepDeps } from '../../../src/services/incidents/declare-pipeline.js';
+import { validateDeclaration, type Declaration } from '../../../src/services/incidents/validate-declaration.js';
+import { connectTestDatabase, dropTestDatabase } from '../../support/database.js';
+import { FakeJira, FakeScheduler, FakeSlack, silentLogger } from '../../support/fakes.js';
+import { defaultSettings } from '../../support/settings.js';
+
+const settings = defaultSettings();
+
+function declaration(impacts: Record<string, string>, featureTeam: string | null = null): Declaration {
+  const result = validateDeclaration(settings, {
+    impacts,
+    category: 'cdn',
+    environments: ['PRD'],
+    platforms: ['platform-All'],
+    title: 'Images do not load',
+    description: 'The CDN answers 503 for every image.',
+    zendeskTicketId: null,
+    sellerContractId: null,
+    zohoDeskTicketId: null,
+    isKeyAccount: false,
+    isGoldenList: false,
+    featureTeam,
+  });
+  assert.ok(result.ok);
+  return result.value;
+}
+
+describe('the declare pipeline (services, with fakes and a real database)', () => {
+  let scheduler: FakeScheduler;
+  let slack: FakeSlack;
+  let jira: FakeJira;
+  let deps: StepDeps;
+  before(() => connectTestDatabase('declare-pipeline'));
+  after(() => dropTestDatabase());
+  beforeEach(async () => {
+    await Promise.all([Incident.deleteMany({}), IncidentUpdate.deleteMany({}), StepClaim.deleteMany({})]);
+    scheduler = new FakeScheduler();
+    slack = new FakeSlack();
+    jira = new FakeJira();
+    deps = { settings, slack, jira, scheduler, logger: silentLogger(), maxAttempts: 3, claimWindowMs: 60_000 };
+  });
+
+  const declare = (submissionKey: string, d = declaration({ business: 'HT' })) =>
+    declareIncident({ settings, scheduler, logger: deps.logger }, { declaration: d, reporter: { slackId: 'UALICE' }, submissionKey });
+
+  it('saves the incident with the next number, the reporter as commander and a declared entry', async () => {
+    const first = await declare('V1');
+    const second = await declare('V2');
+    assert.deepEqual([first.incident.number, second.incident.number].map((n) => n - first.incident.number), [0, 1]);
+    assert.deepEqual(first.incident.roles.map((r) => r.role), ['commander']);
+    const updates = await IncidentUpdate.find({ incidentId: first.incident._id });
+    assert.deepEqual(updates.map((u) => u.eventType), ['declared']);
+  });
+
+  it('declaring twice with the same submission key gives the same incident', async () => {
+    const a = await declare('V-same');
+    const b = await declare('V-same');
+    assert.equal(b.created, false);
+    assert.equal(b.incident._id.toString(), a.incident._id.toString());
+    assert.equal(await Incident.countDocuments({ submissionKey: 'V-same' }), 1);
+  });
+
+  it('queues the channel and the ticket for P1–P3, only the ticket for P4–P5', async () => {
+    await declare('V-p1');
+    assert.deepEqual(scheduler.steps().sort(), ['channel', 'jira_ticket']);
+    scheduler.scheduled.length = 0;
+    await declare('V-p4', declaration({ business: 'LO' }, 'Search'));
+    assert.deepEqual(scheduler.steps(), ['jira_ticket']);
+  });
+
+  it('runs a P1 to the end, each step queuing the next, and a second run of any step does nothing', async () => {
+    const { incident } = await declare('V-run');
+    const id = incident._id.toString();
+    jira.accounts.set('ualice@example.com', 'acc-alice');
+    for (const step of ['channel', 'jira_ticket', 'channel_setup', 'jira_links'] as const) {
+      assert.equal(await runDeclareStep(deps, id, step, 1), 'done', step);
+    }
+    assert.deepEqual(scheduler.steps().slice(-2).sort(), ['channel_setup', 'jira_links'].sort());
+    for (const step of ['channel', 'jira_ticket', 'channel_setup', 'jira_links'] as const) {
+      assert.equal(await runDeclareStep(deps, id, step, 2), 'already_done', step);
+    }
+    assert.equal(slack.channels.length, 1);
+    assert.equal(jira.issues.length, 1);
+    assert.deepEqual(jira.issues[0]!.watchers, ['acc-alice']);
+    assert.deepEqual(slack.channels[0]!.bookmarks, ['https://jira.example/browse/INC-1']);
+    assert.equal(slack.posts.length, 3);
+  });
+
+  it('a step whose attempt is claimed by another worker is left to it', async () => {
+    const { incident } = await declare('V-claim');
+    const id = incident._id.toString();
+    const window = Math.floor(Date.now() / deps.claimWindowMs);
+    await StepClaim.create({ _id: `${id}:channel:1:${window}`, owner: 'other-worker', expiresAt: new Date(Date.now() + 60_000) });
+    assert.equal(await runDeclareStep({ ...deps, now: () => window * deps.claimWindowMs + 1 }, id, 'channel', 1), 'claimed_elsewhere');
+    assert.equal(slack.channels.length, 0);
+  });
+
+  it('a retry after an interrupted attempt finds what that attempt did instead of doing it again', async () => {
+    const { incident } = await declare('V-reconcile');
+    const id = incident._id.toString();
+    // An earlier attempt created the channel and the ticket, then died before recording them.
+    await slack.createChannel(`inc-${incident.number}-prd-images-do-not-load`);
+    await jira.createIssue({ project: { key: 'INC' }, issuetype: { name: 'Incident' }, summary: 'x', description: { type: 'doc', version: 1, content: [] }, priority: { id: '1' }, labels: [`incident-${id}`] });
+    await Incident.updateOne({ _id: incident._id }, { $set: { 'steps.channel.attempts': 1, 'steps.jira_ticket.attempts': 1 } });
+    assert.equal(await runDeclareStep(deps, id, 'channel', 1), 'done');
+    assert.equal(await runDeclareStep(deps, id, 'jira_ticket', 1), 'done');
+    assert.equal(slack.channels.length, 1);
+    assert.equal(jira.issues.length, 1);
+    const saved = await Incident.findById(id);
+    assert.equal(saved?.channel?.id, slack.channels[0]!.id);
+    assert.equal(saved?.jira?.key, 'INC-1');
+  });
+});

@@ -1,0 +1,106 @@
+import type { DeclareStep } from '../../src/models/incident.js';
+import type { StepScheduler } from '../../src/services/incidents/declare-pipeline.js';
+import type { JiraGateway, JiraIssueRef } from '../../src/services/jira/jira-gateway.js';
+import type { SlackGateway, SlackMessage } from '../../src/services/slack/slack-gateway.js';
+import { createLogger } from '../../src/logger.js';
+
+/** Fakes for unit tests of services: in-memory, recording what was asked. End-to-end tests use the emulators. */
+export class FakeScheduler implements StepScheduler {
+  readonly scheduled: Array<{ incidentId: string; step: DeclareStep }> = [];
+  async schedule(incidentId: string, step: DeclareStep): Promise<void> {
+    this.scheduled.push({ incidentId, step });
+  }
+  steps(): DeclareStep[] {
+    return this.scheduled.map((s) => s.step);
+  }
+}
+
+export class FakeSlack implements SlackGateway {
+  channels: Array<{ id: string; name: string; creator: string; topic: string; members: string[]; bookmarks: string[]; pins: string[] }> = [];
+  posts: Array<{ channel: string; ts: string; message: SlackMessage }> = [];
+  private seq = 0;
+  async createChannel(name: string) {
+    if (this.channels.some((c) => c.name === name)) return 'name_taken' as const;
+    const channel = { id: `C${++this.seq}`, name, creator: 'UBOT', topic: '', members: ['UBOT'], bookmarks: [], pins: [] };
+    this.channels.push(channel);
+    return { id: channel.id, name };
+  }
+  async findChannelByName(name: string) {
+    const c = this.channels.find((x) => x.name === name);
+    return c ? { id: c.id, name: c.name, creator: c.creator } : null;
+  }
+  async resolveChannel(ref: string) {
+    return ref.startsWith('#') ? (this.channels.find((c) => `#${c.name}` === ref)?.id ?? null) : ref;
+  }
+  async setTopic(channel: string, topic: string) {
+    this.channel(channel).topic = topic;
+  }
+  async invite(channel: string, users: string[]) {
+    this.channel(channel).members.push(...users);
+  }
+  async postMessage(channel: string, message: SlackMessage) {
+    const ts = `1700000000.${String(++this.seq).padStart(6, '0')}`;
+    this.posts.push({ channel, ts, message });
+    return { channel, ts };
+  }
+  async updateMessage(channel: string, ts: string, message: SlackMessage) {
+    const post = this.posts.find((p) => p.channel === channel && p.ts === ts);
+    if (post) post.message = message;
+  }
+  async findPostedMessage(channel: string, eventType: string, incidentId: string) {
+    return this.posts.find((p) => p.channel === channel && p.message.metadata?.event_type === eventType && p.message.metadata.event_payload.incident_id === incidentId)?.ts ?? null;
+  }
+  async pin(channel: string, ts: string) {
+    this.channel(channel).pins.push(ts);
+  }
+  async addBookmark(channel: string, bookmark: { link: string }) {
+    this.channel(channel).bookmarks.push(bookmark.link);
+  }
+  async hasBookmark(channel: string, link: string) {
+    return this.channel(channel).bookmarks.includes(link);
+  }
+  async userProfile(userId: string) {
+    return { id: userId, name: `User ${userId}`, email: `${userId.toLowerCase()}@example.com` };
+  }
+  async botUserId() {
+    return 'UBOT';
+  }
+  channelUrl(channelId: string) {
+    return `https://slack.example/archives/${channelId}`;
+  }
+  private channel(id: string) {
+    const c = this.channels.find((x) => x.id === id);
+    if (!c) throw new Error(`no channel ${id}`);
+    return c;
+  }
+}
+
+export class FakeJira implements JiraGateway {
+  issues: Array<{ id: string; key: string; fields: Record<string, unknown>; watchers: string[]; links: string[] }> = [];
+  accounts = new Map<string, string>();
+  browseUrl(key: string) {
+    return `https://jira.example/browse/${key}`;
+  }
+  async createIssue(fields: Parameters<JiraGateway['createIssue']>[0]): Promise<JiraIssueRef> {
+    const n = this.issues.length + 1;
+    const issue = { id: String(10000 + n), key: `${fields.project.key}-${n}`, fields: fields as unknown as Record<string, unknown>, watchers: [], links: [] };
+    this.issues.push(issue);
+    return { id: issue.id, key: issue.key };
+  }
+  async findIssueByLabel(label: string) {
+    const found = this.issues.find((i) => (i.fields.labels as string[]).includes(label));
+    return found ? { id: found.id, key: found.key } : null;
+  }
+  async addWatcher(key: string, accountId: string) {
+    this.issues.find((i) => i.key === key)?.watchers.push(accountId);
+  }
+  async upsertRemoteLink(key: string, link: { globalId: string }) {
+    const issue = this.issues.find((i) => i.key === key);
+    if (issue && !issue.links.includes(link.globalId)) issue.links.push(link.globalId);
+  }
+  async findAccountIdByEmail(email: string) {
+    return this.accounts.get(email) ?? null;
+  }
+}
+
+export const silentLogger = () => createLogger({ level: 'error', secrets: [], silent: true });
