@@ -121,9 +121,9 @@ const total = (c: Counts) => Object.values(c).reduce((a, b) => a + b, 0);
 
 /** Jira paths without the issue keys and ids that differ from one declaration to the next. */
 function jiraRoute(method: string, p: string): string {
-  const route = p
-    .split('/')
-    .map((seg) => (/^[A-Z][A-Z0-9]+-\d+$/.test(seg) ? '{issueKey}' : /^\d+$/.test(seg) ? '{id}' : seg))
+  const segs = p.split('/');
+  const route = segs
+    .map((seg, i) => (/^[A-Z][A-Z0-9]+-\d+$/.test(seg) ? '{issueKey}' : /^\d+$/.test(seg) && segs[i - 1] !== 'api' ? '{id}' : seg))
     .join('/');
   return `${method} ${route}`;
 }

@@ -60,6 +60,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       backoffMs: config.steps.backoffMs,
       maxAttempts: config.steps.maxAttempts,
       resumeEveryMs: 60_000,
+      uncertainRetryMs: config.steps.uncertainRetryMs,
       ...options.jobs,
     };
     const agenda = createAgenda(database.connection.db as unknown as Db, jobSettings);

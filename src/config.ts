@@ -23,6 +23,8 @@ const envSchema = z.object({
   /** How long a job run may go silent before another worker (or a restart) takes it over. */
   JOB_LOCK_MS: z.coerce.number().int().min(500).default(60000),
   JIRA_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
+  /** After a call that got no answer, wait at least this long before retrying, so the retry can find what it did. */
+  STEP_UNCERTAIN_RETRY_MS: z.coerce.number().int().min(0).default(30000),
 });
 
 export type AppConfig = {
@@ -33,7 +35,7 @@ export type AppConfig = {
   httpPort: number;
   settingsPath: string;
   logLevel: string;
-  steps: { maxAttempts: number; backoffMs: number; pollMs: number; lockMs: number };
+  steps: { maxAttempts: number; backoffMs: number; pollMs: number; lockMs: number; uncertainRetryMs: number };
 };
 
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
@@ -52,7 +54,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     httpPort: e.HTTP_PORT,
     settingsPath: e.INCIDENT_SETTINGS,
     logLevel: e.LOG_LEVEL,
-    steps: { maxAttempts: e.STEP_MAX_ATTEMPTS, backoffMs: e.STEP_BACKOFF_MS, pollMs: e.JOB_POLL_MS, lockMs: e.JOB_LOCK_MS },
+    steps: { maxAttempts: e.STEP_MAX_ATTEMPTS, backoffMs: e.STEP_BACKOFF_MS, pollMs: e.JOB_POLL_MS, lockMs: e.JOB_LOCK_MS, uncertainRetryMs: e.STEP_UNCERTAIN_RETRY_MS },
   };
 }
 

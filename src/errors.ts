@@ -38,7 +38,15 @@ export class ExternalCallError extends AppError {
   constructor(
     code: 'slack_call_failed' | 'jira_call_failed',
     message: string,
-    readonly details: { method: string; status?: number; apiError?: string; retryAfterMs?: number; retryable: boolean },
+    readonly details: {
+      method: string;
+      status?: number;
+      apiError?: string;
+      retryAfterMs?: number;
+      retryable: boolean;
+      /** No answer came (timeout, connection lost): the call may have taken effect. */
+      outcomeUnknown?: boolean;
+    },
     options?: { cause?: unknown },
   ) {
     super(code, message, options);

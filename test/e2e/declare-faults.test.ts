@@ -50,6 +50,18 @@ describe('declaring when Slack or Jira fail (end to end)', () => {
     assert.equal(incident.jira?.key, h.jira.issues()[0]!.key);
   });
 
+  it('Jira too slow to answer: the call times out, the retry finds the ticket the slow call made', async function () {
+    h = await startHarness(this.test!.title, { env: { JIRA_TIMEOUT_MS: '300', STEP_UNCERTAIN_RETRY_MS: '1000' } });
+    // Jira makes the ticket but holds the answer past the app's timeout.
+    h.jira.failNext(jiraCreate, { status: 0, applyThenDrop: true, delayMs: 800 }, 1);
+    await declareThroughSlack(h, h.users.alice.id, P1);
+    const incident = await stepsSettled(1);
+    assert.equal(incident.steps.jira_ticket.state, 'done');
+    assert.equal(incident.steps.jira_ticket.lastError, null);
+    assert.equal(h.jira.issues().length, 1, 'still one ticket');
+    assert.ok(incident.steps.jira_ticket.attempts >= 2);
+  });
+
   it('Slack answering 429 with Retry-After on conversations.create: one channel, created after the wait', async function () {
     h = await startHarness(this.test!.title);
     h.slack.failNext('conversations.create', { rateLimited: { retryAfterSeconds: 1 } });

@@ -55,6 +55,7 @@ export async function startHarness(label: string, options: { env?: Record<string
     JOB_POLL_MS: '40',
     JOB_LOCK_MS: '1500',
     JIRA_TIMEOUT_MS: '3000',
+    STEP_UNCERTAIN_RETRY_MS: '100',
     ...options.env,
   };
   const config = parseConfig(env);

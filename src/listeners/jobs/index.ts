@@ -14,6 +14,8 @@ export interface JobSettings {
   backoffMs: number;
   maxAttempts: number;
   resumeEveryMs: number;
+  /** The least wait after a call whose outcome is unknown, so what it may have done becomes visible to the retry's lookups. */
+  uncertainRetryMs: number;
 }
 
 export function createAgenda(db: Db, settings: JobSettings): Agenda {
@@ -31,7 +33,9 @@ export function stepBackoff(settings: JobSettings) {
     if (attempt >= settings.maxAttempts) return null;
     if (error instanceof ExternalCallError && error.details.retryAfterMs) return error.details.retryAfterMs;
     const base = settings.backoffMs * 2 ** (attempt - 1);
-    return Math.min(base + Math.floor(Math.random() * settings.backoffMs * 0.2), 5 * 60_000);
+    const delay = Math.min(base + Math.floor(Math.random() * settings.backoffMs * 0.2), 5 * 60_000);
+    // A timed-out create may still land (and Jira's search lags its writes): look for it only after a while.
+    return error instanceof ExternalCallError && error.details.outcomeUnknown ? Math.max(delay, settings.uncertainRetryMs) : delay;
   };
 }
 

@@ -98,7 +98,7 @@ function toJiraError(method: string, error: unknown): ExternalCallError {
   return new ExternalCallError(
     'jira_call_failed',
     `Jira ${method} failed${status ? ` with HTTP ${status}` : `: ${e.code ?? e.message ?? 'network error'}`}${detail ? ` (${detail})` : ''}`,
-    { method, status, retryable, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) },
+    { method, status, retryable, outcomeUnknown: status === undefined, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) },
     { cause: error },
   );
 }

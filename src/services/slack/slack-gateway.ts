@@ -226,5 +226,5 @@ function toSlackError(method: string, error: unknown): ExternalCallError {
     const status = e.statusCode ?? 0;
     return new ExternalCallError('slack_call_failed', `Slack ${method} failed with HTTP ${status}`, { method, status, retryable: status >= 500 || status === 408 });
   }
-  return new ExternalCallError('slack_call_failed', `Slack ${method} failed: ${e.message ?? 'request error'}`, { method, retryable: true }, { cause: error });
+  return new ExternalCallError('slack_call_failed', `Slack ${method} failed: ${e.message ?? 'request error'}`, { method, retryable: true, outcomeUnknown: true }, { cause: error });
 }
