@@ -84,9 +84,12 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     receiver.client.on('connected', () => {
       slackConnected = true;
     });
-    receiver.client.on('disconnected', () => {
-      slackConnected = false;
-    });
+    // `close` comes as soon as the socket drops; the client then waits before `reconnecting`.
+    for (const down of ['close', 'reconnecting', 'disconnected']) {
+      receiver.client.on(down, () => {
+        slackConnected = false;
+      });
+    }
     const bolt = new App({
       token: config.slack.botToken,
       receiver,

@@ -3,6 +3,7 @@ import { Incident } from '../../src/models/incident.js';
 import { IncidentUpdate } from '../../src/models/incident-update.js';
 import { JiraTicket } from '../../src/models/jira-ticket.js';
 import { SCOPES_BY_METHOD } from '../../src/services/slack/scopes.js';
+import { secretsOf } from '../../src/config.js';
 import { startHarness, stepsSettled, eventually, type Harness } from '../support/app-harness.js';
 import { declareThroughSlack, openDeclareForm, setImpact, impactLabel } from '../support/declare-driver.js';
 
@@ -18,6 +19,9 @@ describe('declaring an incident from Slack (end to end, real Bolt over Socket Mo
     const unlisted = [...new Set(h.slack.calls().map((c) => c.method))].filter((m) => !(m in SCOPES_BY_METHOD) && m !== 'apps.connections.open');
     await h.stop();
     assert.deepEqual(unlisted, [], 'methods called without their scopes listed');
+    const logs = h.logLines.join('');
+    assert.ok(logs.includes('incident declared') || logs.includes('connected to Slack'), 'the app logged');
+    for (const secret of secretsOf(h.config)) assert.ok(!logs.includes(secret), 'no secret in the logs');
   });
 
   it('a P1 in production gets its channel, topic, pin, bookmark, roles, comms reminder and Jira ticket', async () => {
