@@ -155,4 +155,23 @@ describe('declaring an incident from Slack (end to end, real Bolt over Socket Mo
     for (const label of ['Seller contract id', 'Zoho desk ticket id', 'Seller flags']) assert.ok(form.labels().includes(label), label);
     assert.ok(form.input(impactLabel(settings, 'business')));
   });
+
+  it('/incident help and unknown words answer with the help, never an error', async () => {
+    for (const text of ['help', 'frobnicate']) {
+      const ack = await h.slack.sendSlashCommand({ command: '/incident', text, userId: h.users.alice.id, channelId: h.channels.general });
+      assert.ok(ack.acked && ack.ackMs < SLACK_ACK_LIMIT_MS);
+      const reply = String((ack.ackPayload as { text?: string }).text);
+      assert.match(reply, /`\/incident open`: declare an incident/);
+      if (text === 'frobnicate') assert.match(reply, /`\/incident frobnicate` is not a command I know/);
+    }
+    assert.equal(h.slack.calls('views.open').length, 0);
+  });
+
+  it('the global shortcut opens the same form', async () => {
+    const ack = await h.slack.sendGlobalShortcut({ callbackId: 'declare_incident_shortcut', userId: h.users.bob.id });
+    assert.ok(ack.acked && ack.ackMs < SLACK_ACK_LIMIT_MS);
+    await h.slack.waitForCalls('views.open', 1);
+    const view = h.slack.openViews(h.users.bob.id)[0];
+    assert.equal(view?.callback_id, 'declare_incident');
+  });
 });
