@@ -14,7 +14,8 @@ import { createSlackGateway } from './services/slack/slack-gateway.js';
 import { declareIncident } from './services/incidents/declare-incident.js';
 import type { StepDeps } from './services/incidents/declare-pipeline.js';
 import { registerListeners } from './listeners/index.js';
-import { createAgenda, createStepScheduler, registerJobs, scheduleRecurringJobs, type JobSettings } from './listeners/jobs/index.js';
+import { createAgenda, createChangePublisher, createStepScheduler, registerJobs, scheduleRecurringJobs, type JobSettings } from './listeners/jobs/index.js';
+import { updateIncident } from './services/incidents/update-incident.js';
 import { createHttpSidecar, listen } from './listeners/http/index.js';
 
 export interface RunningApp {
@@ -65,8 +66,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     };
     const agenda = createAgenda(database.connection.db as unknown as Db, jobSettings);
     const scheduler = createStepScheduler(agenda);
+    const publisher = createChangePublisher(agenda);
     const stepDeps: StepDeps = { settings, slack, jira, scheduler, logger, maxAttempts: jobSettings.maxAttempts, claimWindowMs: jobSettings.lockLifetimeMs };
-    registerJobs(agenda, stepDeps, jobSettings);
+    registerJobs(agenda, { ...stepDeps }, jobSettings);
     agenda.on('error', (error: Error) => logger.error('job queue error', { error: error.message }));
     await agenda.start();
     stopped.push(async () => {
@@ -99,7 +101,10 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     registerListeners(bolt, {
       settings,
       logger,
-      services: { declareIncident: (input) => declareIncident({ settings, scheduler, logger }, input) },
+      services: {
+        declareIncident: (input) => declareIncident({ settings, scheduler, logger }, input),
+        updateIncident: (input) => updateIncident({ settings, scheduler, publisher, logger }, input),
+      },
     });
     bolt.error(async (error) => {
       logger.error('unhandled error in a Slack listener', { error: error.message, code: (error as { code?: string }).code });

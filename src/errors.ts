@@ -8,7 +8,10 @@ export type ErrorCode =
   | 'database_unavailable'
   | 'slack_call_failed'
   | 'jira_call_failed'
-  | 'step_failed';
+  | 'step_failed'
+  | 'transition_refused'
+  | 'not_allowed'
+  | 'invalid_change';
 
 export class AppError extends Error {
   constructor(
@@ -50,5 +53,15 @@ export class ExternalCallError extends AppError {
     options?: { cause?: unknown },
   ) {
     super(code, message, options);
+  }
+}
+
+/** A change the rules refuse; `reasons` are written for the user. */
+export class RefusedError extends AppError {
+  constructor(
+    code: 'transition_refused' | 'not_allowed' | 'invalid_change',
+    readonly reasons: string[],
+  ) {
+    super(code, reasons.join(' '));
   }
 }

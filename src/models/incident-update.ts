@@ -10,6 +10,16 @@ const incidentUpdateSchema = new Schema(
     actorSlackId: { type: String, default: null },
     message: { type: String, default: null },
     changes: { type: Schema.Types.Mixed, default: {} },
+    /** What publishing this change in Slack has already done, so a retried job does not do it twice. */
+    effects: {
+      channelMessageTs: { type: String, default: null },
+      topicSet: { type: Boolean, default: false },
+      renamed: { type: Boolean, default: false },
+      announcementTs: { type: String, default: null },
+      rolesNotified: { type: [String], default: [] },
+      archived: { type: Boolean, default: false },
+      published: { type: Boolean, default: false },
+    },
   },
   { timestamps: { createdAt: true, updatedAt: false }, collection: 'incident_updates' },
 );

@@ -63,7 +63,16 @@ const incidentSchema = new Schema(
     channel: {
       id: { type: String, default: null },
       name: { type: String, default: null },
+      archived: { type: Boolean, default: false },
     },
+    closure: {
+      reason: { type: String, default: null },
+      reference: { type: String, default: null },
+    },
+    /** The last time someone posted an update (a status change or a message): the update reminder counts from it. */
+    lastUpdateAt: { type: Date, default: null },
+    /** Members of the incident channel and role holders, kept from Slack events and invites; drives "my incidents". */
+    members: { type: [String], default: [] },
     jira: {
       key: { type: String, default: null },
       url: { type: String, default: null },
@@ -76,6 +85,7 @@ const incidentSchema = new Schema(
       announcementPinned: { type: Boolean, default: false },
       rolesMessageTs: { type: String, default: null },
       commsReminderTs: { type: String, default: null },
+      incidentsChannelTs: { type: String, default: null },
       jiraWatcherAdded: { type: Boolean, default: false },
       jiraRemoteLinkAdded: { type: Boolean, default: false },
       jiraBookmarkAdded: { type: Boolean, default: false },

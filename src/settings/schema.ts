@@ -122,6 +122,8 @@ export const settingsSchema = z
     roleTypes: z.array(roleTypeSchema).min(1).max(10),
     channels: z.object({
       namePrefix: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,14}$/, 'lowercase letters, digits, - and _, at most 15'),
+      /** Where P1–P3 production incidents are announced (declared, mitigated, escalated); omit to announce nowhere. */
+      incidents: slackChannelRef.optional(),
       /** Posted in the incident channel of a P1 in this environment. */
       commsProcess: z.object({
         environments: z.array(nonEmpty),

@@ -15,6 +15,9 @@ export function userMessageFor(error: unknown): string {
       case 'jira_call_failed':
         return 'Jira did not answer as expected. The incident is safe; the Jira part will be retried.';
       case 'step_failed':
+      case 'transition_refused':
+      case 'not_allowed':
+      case 'invalid_change':
         return error.message;
       case 'config_invalid':
         return 'The app is misconfigured; an admin has to fix its settings.';

@@ -50,4 +50,10 @@ export const MESSAGE_EVENT = {
   commsReminder: 'incident_comms_process',
   ticketCreated: 'incident_ticket_created',
   stepFailed: 'incident_step_failed',
+  update: 'incident_update',
+  incidentsChannel: 'incident_incidents_channel',
+  roleAssigned: 'incident_role_assigned',
+  keyEvents: 'incident_key_events',
+  reminder: 'incident_update_reminder',
+  postmortemReminder: 'incident_postmortem_reminder',
 } as const;

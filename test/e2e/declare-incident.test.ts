@@ -64,6 +64,9 @@ describe('declaring an incident from Slack (end to end, real Bolt over Socket Mo
     assert.ok(messages.some((m) => m.text.includes('Emergency communication process')), 'comms process reminder for P1 in PRD');
     assert.equal(messages.length, 3, 'announcement, roles, comms reminder: nothing else');
     assert.deepEqual(channel.bookmarks.map((b) => b.link), [`${h.jira.url}/browse/INC-1`]);
+    const announced = h.slack.messages(h.channels.incidents);
+    assert.equal(announced.length, 1, 'the incidents channel hears of a P1 in production');
+    assert.match(announced[0]!.text, new RegExp(`new incident has been declared in <#${channel.id}>`));
 
     // Jira: the ticket with the prepared fields, the reporter watching, and a link back to the channel.
     const issues = h.jira.issues();
@@ -112,6 +115,7 @@ describe('declaring an incident from Slack (end to end, real Bolt over Socket Mo
     assert.match(dm[0]!.text, /SRCH-1/);
     assert.equal(h.slack.messages(h.channels.alertsNormal).length, 1);
     assert.equal(h.slack.messages(h.channels.alertsHigh).length, 0);
+    assert.equal(h.slack.messages(h.channels.incidents).length, 0, 'P4 is not announced');
   });
 
   it('answers bad input in the form, field by field, and saves nothing', async () => {

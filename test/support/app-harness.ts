@@ -19,7 +19,7 @@ export interface Harness {
   env: Record<string, string>;
   users: { alice: { id: string; email: string }; bob: { id: string; email: string } };
   jiraAccounts: { alice: string };
-  channels: { alertsNormal: string; alertsHigh: string; general: string };
+  channels: { alertsNormal: string; alertsHigh: string; general: string; incidents: string };
   logLines: string[];
   startApp(options?: StartOptions): Promise<RunningApp>;
   stop(): Promise<void>;
@@ -38,6 +38,7 @@ export async function startHarness(label: string, options: { env?: Record<string
   for (const key of ['INC', 'SRCH', 'CHK', 'CAT', 'PAY', 'PLAT', 'SBI']) jira.addProject({ key, name: `Project ${key}` });
   const alertsNormal = slack.addChannel({ name: 'raid-alert-incidents-normal' });
   const alertsHigh = slack.addChannel({ name: 'raid-alert-incidents-high' });
+  const incidents = slack.addChannel({ name: 'incidents' });
 
   const env: Record<string, string> = {
     SLACK_BOT_TOKEN: slack.botToken,
@@ -77,7 +78,7 @@ export async function startHarness(label: string, options: { env?: Record<string
     env,
     users: { alice: { id: alice.id, email: 'alice@example.com' }, bob: { id: bob.id, email: 'bob@partner.io' } },
     jiraAccounts: { alice: aliceJira.accountId },
-    channels: { alertsNormal: alertsNormal.id, alertsHigh: alertsHigh.id, general: slack.generalChannelId },
+    channels: { alertsNormal: alertsNormal.id, alertsHigh: alertsHigh.id, general: slack.generalChannelId, incidents: incidents.id },
     logLines,
     startApp: async (startOptions = {}) => {
       const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config), stream });

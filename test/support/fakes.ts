@@ -35,6 +35,19 @@ export class FakeSlack implements SlackGateway {
   async setTopic(channel: string, topic: string) {
     this.channel(channel).topic = topic;
   }
+  async renameChannel(channel: string, name: string) {
+    if (this.channels.some((c) => c.name === name && c.id !== channel)) return 'name_taken' as const;
+    this.channel(channel).name = name;
+    return { name };
+  }
+  archived: string[] = [];
+  async archiveChannel(channel: string) {
+    this.archived.push(channel);
+  }
+  ephemerals: Array<{ channel: string; user: string; message: SlackMessage }> = [];
+  async postEphemeral(channel: string, user: string, message: SlackMessage) {
+    this.ephemerals.push({ channel, user, message });
+  }
   async invite(channel: string, users: string[]) {
     this.channel(channel).members.push(...users);
   }
@@ -47,8 +60,10 @@ export class FakeSlack implements SlackGateway {
     const post = this.posts.find((p) => p.channel === channel && p.ts === ts);
     if (post) post.message = message;
   }
-  async findPostedMessage(channel: string, eventType: string, incidentId: string) {
-    return this.posts.find((p) => p.channel === channel && p.message.metadata?.event_type === eventType && p.message.metadata.event_payload.incident_id === incidentId)?.ts ?? null;
+  async findPostedMessage(channel: string, eventType: string, payload: Record<string, string>) {
+    const matches = (p: (typeof this.posts)[number]) =>
+      p.channel === channel && p.message.metadata?.event_type === eventType && Object.entries(payload).every(([k, v]) => String(p.message.metadata?.event_payload[k]) === v);
+    return this.posts.find(matches)?.ts ?? null;
   }
   async pin(channel: string, ts: string) {
     this.channel(channel).pins.push(ts);

@@ -7,6 +7,9 @@ import type { StepDeps, StepScheduler } from '../../services/incidents/declare-p
 import { declareStepJob, type DeclareStepData } from './declare-step-job.js';
 import { JOB } from './names.js';
 import { resumeDeclarationsJob } from './resume-declarations-job.js';
+import { publishChangeJob, type PublishChangeData } from './publish-change-job.js';
+import type { PublishDeps } from '../../services/incidents/publish-change.js';
+import type { ChangePublisher } from '../../services/incidents/update-incident.js';
 
 export interface JobSettings {
   pollMs: number;
@@ -39,8 +42,10 @@ export function stepBackoff(settings: JobSettings) {
   };
 }
 
-export function registerJobs(agenda: Agenda, deps: StepDeps, settings: JobSettings): void {
+export function registerJobs(agenda: Agenda, deps: StepDeps & PublishDeps, settings: JobSettings): void {
   agenda.define(JOB.declareStep, declareStepJob(deps), { backoff: stepBackoff(settings), concurrency: 5 });
+  // One at a time, so the channel shows changes in the order they were made.
+  agenda.define(JOB.publishChange, publishChangeJob(deps, settings.maxAttempts), { backoff: stepBackoff(settings), concurrency: 1 });
   agenda.define(JOB.resumeDeclarations, resumeDeclarationsJob({ scheduler: deps.scheduler, logger: deps.logger, staleAfterMs: settings.resumeEveryMs }));
 }
 
@@ -55,6 +60,19 @@ export function createStepScheduler(agenda: Agenda): StepScheduler {
       const data: DeclareStepData = { incidentId, step };
       const job: Job<DeclareStepData> = agenda.create(JOB.declareStep, data);
       job.unique({ 'data.incidentId': incidentId, 'data.step': step }, { insertOnly: true });
+      job.schedule(new Date());
+      await job.save();
+    },
+  };
+}
+
+/** Queues the Slack side of a recorded change, once per change. */
+export function createChangePublisher(agenda: Agenda): ChangePublisher {
+  return {
+    publish: async (incidentId: string, updateId: string) => {
+      const data: PublishChangeData = { incidentId, updateId };
+      const job: Job<PublishChangeData> = agenda.create(JOB.publishChange, data);
+      job.unique({ 'data.updateId': updateId }, { insertOnly: true });
       job.schedule(new Date());
       await job.save();
     },

@@ -2,4 +2,5 @@
 export const JOB = {
   declareStep: 'declare-step',
   resumeDeclarations: 'resume-declarations',
+  publishChange: 'publish-change',
 } as const;

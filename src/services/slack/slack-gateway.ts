@@ -26,10 +26,14 @@ export interface SlackGateway {
   findChannelByName(name: string): Promise<{ id: string; name: string; creator: string } | null>;
   resolveChannel(ref: string): Promise<string | null>;
   setTopic(channel: string, topic: string): Promise<void>;
+  renameChannel(channel: string, name: string): Promise<{ name: string } | 'name_taken'>;
+  archiveChannel(channel: string): Promise<void>;
+  postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
   invite(channel: string, users: string[]): Promise<void>;
   postMessage(channel: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
   updateMessage(channel: string, ts: string, message: SlackMessage): Promise<void>;
-  findPostedMessage(channel: string, eventType: string, incidentId: string): Promise<string | null>;
+  /** The ts of a message the bot posted with this metadata type and these payload values, among the recent ones. */
+  findPostedMessage(channel: string, eventType: string, payload: Record<string, string>): Promise<string | null>;
   pin(channel: string, ts: string): Promise<void>;
   addBookmark(channel: string, bookmark: { title: string; link: string; emoji?: string }): Promise<void>;
   hasBookmark(channel: string, link: string): Promise<boolean>;
@@ -44,6 +48,9 @@ export const SLACK_GATEWAY_METHODS = [
   'conversations.create',
   'conversations.list',
   'conversations.setTopic',
+  'conversations.rename',
+  'conversations.archive',
+  'chat.postEphemeral',
   'conversations.invite',
   'conversations.history',
   'chat.postMessage',
@@ -123,6 +130,30 @@ export function createSlackGateway(options: { token: string; apiUrl: string; log
       await call('conversations.setTopic', { channel, topic: topic.slice(0, 250) });
     },
 
+    renameChannel: async (channel, name) => {
+      try {
+        const renamed = await call<WebAPICallResult & { channel?: { name?: string } }>('conversations.rename', { channel, name });
+        // Slack may adjust the name to its rules: keep what it says.
+        return { name: renamed.channel?.name ?? name };
+      } catch (error) {
+        if (error instanceof ExternalCallError && error.details.apiError === 'name_taken') return 'name_taken';
+        throw error;
+      }
+    },
+
+    archiveChannel: async (channel) => {
+      try {
+        await call('conversations.archive', { channel });
+      } catch (error) {
+        if (error instanceof ExternalCallError && error.details.apiError === 'already_archived') return;
+        throw error;
+      }
+    },
+
+    postEphemeral: async (channel, user, message) => {
+      await call('chat.postEphemeral', { channel, user, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
+    },
+
     invite: async (channel, users) => {
       const bot = await botUserId();
       const others = users.filter((u) => u && u !== bot);
@@ -150,7 +181,7 @@ export function createSlackGateway(options: { token: string; apiUrl: string; log
       await call('chat.update', { channel, ts, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}), ...(message.metadata ? { metadata: message.metadata } : {}) });
     },
 
-    findPostedMessage: async (channel, eventType, incidentId) => {
+    findPostedMessage: async (channel, eventType, payload) => {
       const bot = await botUserId();
       let history;
       try {
@@ -164,7 +195,10 @@ export function createSlackGateway(options: { token: string; apiUrl: string; log
         throw error;
       }
       const found = history.messages?.find(
-        (m) => m.user === bot && m.metadata?.event_type === eventType && String(m.metadata.event_payload?.incident_id) === incidentId,
+        (m) =>
+          m.user === bot &&
+          m.metadata?.event_type === eventType &&
+          Object.entries(payload).every(([k, v]) => String(m.metadata?.event_payload?.[k]) === v),
       );
       return found?.ts ?? null;
     },

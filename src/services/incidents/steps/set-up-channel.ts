@@ -2,6 +2,7 @@ import type { IncidentDocument } from '../../../models/incident.js';
 import { MESSAGE_EVENT } from '../../../views/ids.js';
 import { announcementMessage, channelTopic, commsProcessMessage, rolesMessage } from '../../../views/incident-messages.js';
 import type { SlackMessage } from '../../slack/slack-gateway.js';
+import { incidentsChannelMessage } from '../../../views/incident-update-messages.js';
 import type { StepContext } from '../declare-pipeline.js';
 import { toIncidentFacts } from '../incident-facts.js';
 
@@ -37,6 +38,19 @@ export async function setUpChannel(ctx: StepContext): Promise<void> {
     const ts = await postOnce(ctx, channel, MESSAGE_EVENT.commsReminder, commsProcessMessage(deps.settings, facts));
     await record({ 'effects.commsReminderTs': ts });
   }
+  if (isAnnounced(ctx, incident) && !effects?.incidentsChannelTs) {
+    const target = await deps.slack.resolveChannel(deps.settings.channels.incidents!);
+    if (target) {
+      const ts = await postOnce(ctx, target, MESSAGE_EVENT.incidentsChannel, incidentsChannelMessage(deps.settings, facts, 'declared'));
+      await record({ 'effects.incidentsChannelTs': ts });
+    } else deps.logger.warn('incidents channel not found; check the settings', { incident: incident.number });
+  }
+}
+
+/** P1–P3 in production, not private, are announced in the incidents channel when declared. */
+function isAnnounced({ deps }: StepContext, incident: IncidentDocument): boolean {
+  const production = deps.settings.environments.find((e) => e.default)?.value ?? 'PRD';
+  return Boolean(deps.settings.channels.incidents) && !incident.private && incident.priority <= 3 && incident.environments.includes(production);
 }
 
 function needsCommsProcess({ deps }: StepContext, incident: IncidentDocument): boolean {
@@ -47,7 +61,7 @@ function needsCommsProcess({ deps }: StepContext, incident: IncidentDocument): b
 /** Posts a message, unless an interrupted earlier attempt already did: then its timestamp is found by its metadata. */
 export async function postOnce({ incident, deps, reconcile }: StepContext, channel: string, eventType: string, message: SlackMessage): Promise<string> {
   if (reconcile) {
-    const existing = await deps.slack.findPostedMessage(channel, eventType, incident._id.toString());
+    const existing = await deps.slack.findPostedMessage(channel, eventType, { incident_id: incident._id.toString() });
     if (existing) return existing;
   }
   return (await deps.slack.postMessage(channel, message)).ts;
