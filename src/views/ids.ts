@@ -57,3 +57,46 @@ export const MESSAGE_EVENT = {
   reminder: 'incident_update_reminder',
   postmortemReminder: 'incident_postmortem_reminder',
 } as const;
+
+/** The incident modals (update, roles, edit, close, status, timeline) and the incident picker. */
+export const INCIDENT_CALLBACK = {
+  update: 'incident_update',
+  roles: 'incident_roles',
+  edit: 'incident_edit',
+  close: 'incident_close',
+  status: 'incident_status',
+  timeline: 'incident_timeline',
+  select: 'incident_select',
+} as const;
+
+export const INCIDENT_BLOCK = {
+  status: 'status',
+  priority: 'priority',
+  category: 'category',
+  message: 'message',
+  rolePrefix: 'role_',
+  title: 'title',
+  description: 'description',
+  environments: 'environments',
+  closureReason: 'closure_reason',
+  closureReference: 'closure_reference',
+  timelineKind: 'timeline_kind',
+  timelineAt: 'timeline_at',
+  selectIncident: 'select_incident',
+} as const;
+
+export const INCIDENT_ACTION = {
+  status: 'status',
+  priority: 'priority',
+  category: 'category',
+  message: 'message',
+  role: 'role',
+  title: 'title',
+  description: 'description',
+  environments: 'environments',
+  closureReason: 'closure_reason',
+  closureReference: 'closure_reference',
+  timelineKind: 'timeline_kind',
+  timelineAt: 'timeline_at',
+  selectIncident: 'select_incident',
+} as const;

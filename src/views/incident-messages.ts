@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Settings } from '../settings/schema.js';
+import type { IncidentStatus } from '../models/incident.js';
 import type { SlackMessage } from '../services/slack/slack-gateway.js';
 import { MESSAGE_EVENT } from './ids.js';
 import { escapeMrkdwn, quote, truncate } from './text.js';
@@ -10,7 +11,7 @@ export interface IncidentFacts {
   number: number;
   title: string;
   description: string;
-  status: string;
+  status: IncidentStatus;
   priority: number;
   category: string;
   environments: string[];
