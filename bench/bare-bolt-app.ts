@@ -6,6 +6,7 @@
  */
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { SlackEmulator } from '../test/support/slack-emulator/index.js';
+import type { AckTrace } from './ack-trace.js';
 
 export const BARE_CALLBACK_ID = 'bench_bare_modal';
 export const BARE_INPUT_LABEL = 'Title';
@@ -14,17 +15,22 @@ export interface BareBoltApp {
   stop(): Promise<void>;
 }
 
-export async function startBareBoltApp(emulator: SlackEmulator): Promise<BareBoltApp> {
+/**
+ * With a trace, the Slack logger only records the Socket Mode frame timestamps (see ack-trace.ts); without one,
+ * Bolt's console logger at ERROR level.
+ */
+export async function startBareBoltApp(emulator: SlackEmulator, trace?: AckTrace): Promise<BareBoltApp> {
+  const logging = trace ? { logger: trace.slackLogger() } : { logLevel: LogLevel.ERROR };
   // Same receiver construction as src/app.ts, without the app's logger adapter.
   const receiver = new SocketModeReceiver({
     appToken: emulator.appToken,
-    logLevel: LogLevel.ERROR,
+    ...logging,
     installerOptions: { clientOptions: { slackApiUrl: emulator.apiUrl } },
   });
   const app = new App({
     token: emulator.botToken,
     receiver,
-    logLevel: LogLevel.ERROR,
+    ...logging,
     clientOptions: { slackApiUrl: emulator.apiUrl },
   });
 

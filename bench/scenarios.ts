@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { MongoClient, type Collection, type Document } from 'mongodb';
+import { EventEmitter, once } from 'node:events';
+import { MongoClient, ObjectId, type Collection, type Document } from 'mongodb';
+import mongoose from 'mongoose';
 import type { Job } from 'agenda';
 import { startApp, type RunningApp } from '../src/app.js';
 import { parseConfig, secretsOf, type AppConfig } from '../src/config.js';
@@ -17,25 +19,24 @@ import { startEmbeddedFerretDb, type EmbeddedFerretDb } from '../src/db/embedded
 import { createLogger } from '../src/logger.js';
 import { DECLARE_STEPS, type DeclareStep } from '../src/models/incident.js';
 import { JOB } from '../src/listeners/jobs/names.js';
+import { loadSettings } from '../src/settings/load-settings.js';
 import type { Harness } from '../test/support/app-harness.js';
 import { openDeclareForm, setImpact } from '../test/support/declare-driver.js';
 import { startJiraEmulator, type JiraEmulator } from '../test/support/jira-emulator/index.js';
 import { startSlackEmulator, type SlackEmulator } from '../test/support/slack-emulator/index.js';
+import { AckTrace } from './ack-trace.js';
 import { BARE_INPUT_LABEL, startBareBoltApp, type BareBoltApp } from './bare-bolt-app.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The knobs the app runs with in the bench: production defaults except the queue polling interval. */
-export const BENCH_ENV = {
-  JOB_POLL_MS: '20',
-  LOG_LEVEL: 'warn',
-} as const;
+/** The knobs the app runs with in the bench: production defaults except the queue polling interval and the log level. */
+export function benchEnv(jobPollMs: number): Record<string, string> {
+  return { JOB_POLL_MS: String(jobPollMs), LOG_LEVEL: 'warn' };
+}
 
 export interface StepTiming {
   /** Date.now() when Agenda started the job (first attempt). */
   startedAt?: number;
-  /** Date.now() when Agenda reported the job complete. */
-  completedAt?: number;
 }
 
 export interface World {
@@ -55,10 +56,32 @@ export interface World {
   logPath: string;
   /** A connection of its own (not the app's single pooled one) for the bench's reads. */
   incidents: Collection<Document>;
-  /** Agenda job start/complete times per `${incidentId}:${step}`. */
+  /** Agenda job start times per `${incidentId}:${step}`. */
   jobTimes: Map<string, StepTiming>;
   rss: { beforeApp: NodeJS.MemoryUsage; afterApp: NodeJS.MemoryUsage };
+  /** The app's one pooled database connection (maxPoolSize=1), seen through the driver's pool events. */
+  pool: PoolStats;
+  /** Frame timestamps inside both apps, by envelope id. */
+  trace: AckTrace;
+  /** Incident ids by submission key (the form's view id), seen as the app inserts them. */
+  incidentIds: Map<string, string>;
+  /** Count of finished declare-step jobs per incident id (a cue to look at the database again). */
+  stepEvents: Map<string, number>;
+  /** Emits an incident id when one of its declare-step jobs finishes, and `saved:<submission key>` when it is inserted. */
+  signals: EventEmitter;
+  /** Called with every mongoose operation of the app while set (for counting them). */
+  onDbOp: ((collection: string, method: string) => void) | null;
   stop(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Checkouts of the app's connection (each is one command or one short sequence, app and Agenda alike). */
+  checkouts: number;
+  /** Sum of checked-out time, ms. */
+  holdMs: number;
+  /** Time each checkout waited for the connection, ms. */
+  waits: number[];
+  reset(): void;
 }
 
 /** The FerretDB launcher we spawned: a direct child of this process whose command line names ferretdb. */
@@ -90,7 +113,7 @@ export function procMemory(pid: number | null): { rss: number; hwm: number } | n
   }
 }
 
-export async function startWorld(): Promise<World> {
+export async function startWorld(options: { jobPollMs: number }): Promise<World> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'incident-app-bench-'));
   const ferret = await startEmbeddedFerretDb({ dataDir });
   const ferretPid = findFerretPid();
@@ -107,8 +130,13 @@ export async function startWorld(): Promise<World> {
   const alertsNormal = slack.addChannel({ name: 'raid-alert-incidents-normal' });
   const alertsHigh = slack.addChannel({ name: 'raid-alert-incidents-high' });
   const bareUser = bareSlack.addUser({ name: 'alice', email: 'alice@example.com' });
+  // The channel where the settings announce P1–P3 (the test harness leaves it out; the app then only warns).
+  const incidentsChannelName = (loadSettings('config/settings.json').channels as { incidents?: string }).incidents?.replace(/^#/, '');
+  const incidentsChannel = incidentsChannelName ? slack.addChannel({ name: incidentsChannelName }) : slack.addChannel({ name: 'incidents' });
 
-  const bare = await startBareBoltApp(bareSlack);
+  const trace = new AckTrace();
+  trace.install();
+  const bare = await startBareBoltApp(bareSlack, trace);
   const beforeApp = process.memoryUsage();
 
   const dbName = `bench-${randomBytes(4).toString('hex')}`;
@@ -122,12 +150,19 @@ export async function startWorld(): Promise<World> {
     JIRA_API_TOKEN: jira.apiToken,
     JIRA_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
     HTTP_PORT: '0',
-    ...BENCH_ENV,
+    ...benchEnv(options.jobPollMs),
   };
   const config = parseConfig(env);
   const logPath = path.resolve('.cache', 'bench-app.log');
   const logStream: WriteStream = createWriteStream(logPath, { flags: 'w' });
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config), stream: logStream });
+  // Every line (child loggers included) goes through the root logger's write(), whatever its level: note the
+  // Socket Mode frame lines for the ack breakdown, then carry on as usual.
+  const write = logger.write.bind(logger);
+  logger.write = ((info: { message?: unknown }) => {
+    trace.observe(info.message);
+    return write(info as never);
+  }) as typeof logger.write;
   const app = await startApp(config, { logger });
   await slack.waitForConnection(5000);
   const afterApp = process.memoryUsage();
@@ -142,10 +177,55 @@ export async function startWorld(): Promise<World> {
     t.startedAt ??= Date.now();
     jobTimes.set(keyOf(job), t);
   });
+  const stepEvents = new Map<string, number>();
+  const signals = new EventEmitter();
+  signals.setMaxListeners(0);
   app.agenda.on(`complete:${JOB.declareStep}`, (job: Job) => {
-    const t = jobTimes.get(keyOf(job)) ?? {};
-    t.completedAt = Date.now();
-    jobTimes.set(keyOf(job), t);
+    const incidentId = (job.attrs.data as { incidentId?: string } | undefined)?.incidentId;
+    if (!incidentId) return;
+    stepEvents.set(incidentId, (stepEvents.get(incidentId) ?? 0) + 1);
+    signals.emit(incidentId);
+  });
+
+  // The app's mongoose operations, as mongoose's debug hook reports them (the app shares this mongoose module).
+  const incidentIds = new Map<string, string>();
+  mongoose.set('debug', (collection: string, method: string, ...args: unknown[]) => {
+    world.onDbOp?.(collection, method);
+    if (collection === 'incidents' && method === 'insertOne') {
+      const doc = args[0] as { _id?: unknown; submissionKey?: unknown } | undefined;
+      if (doc && typeof doc.submissionKey === 'string' && doc._id) {
+        incidentIds.set(doc.submissionKey, String(doc._id));
+        signals.emit(`saved:${doc.submissionKey}`);
+      }
+    }
+  });
+
+  const pool: PoolStats = {
+    checkouts: 0,
+    holdMs: 0,
+    waits: [],
+    reset() {
+      this.checkouts = 0;
+      this.holdMs = 0;
+      this.waits = [];
+    },
+  };
+  const client = app.database.connection.getClient();
+  const waiting: number[] = [];
+  const outSince = new Map<unknown, number>();
+  client.on('connectionCheckOutStarted', () => waiting.push(performance.now()));
+  client.on('connectionCheckOutFailed', () => waiting.shift());
+  client.on('connectionCheckedOut', (event) => {
+    const now = performance.now();
+    const since = waiting.shift();
+    if (since !== undefined) pool.waits.push(now - since);
+    pool.checkouts++;
+    outSince.set(event.connectionId, now);
+  });
+  client.on('connectionCheckedIn', (event) => {
+    const since = outSince.get(event.connectionId);
+    if (since !== undefined) pool.holdMs += performance.now() - since;
+    outSince.delete(event.connectionId);
   });
 
   const reader = new MongoClient(`${ferret.uri}/?maxPoolSize=1`);
@@ -162,14 +242,14 @@ export async function startWorld(): Promise<World> {
     env,
     users: { alice: { id: alice.id, email: 'alice@example.com' }, bob: { id: bob.id, email: 'bob@partner.io' } },
     jiraAccounts: { alice: aliceJira.accountId },
-    channels: { alertsNormal: alertsNormal.id, alertsHigh: alertsHigh.id, general: slack.generalChannelId },
+    channels: { alertsNormal: alertsNormal.id, alertsHigh: alertsHigh.id, general: slack.generalChannelId, incidents: incidentsChannel.id },
     logLines: [],
     startApp: () => Promise.reject(new Error('the bench starts the app itself')),
     stop: () => Promise.reject(new Error('the bench stops the app itself')),
   };
   const h: Harness = harnessLike;
 
-  return {
+  const world: World = {
     ferret,
     ferretPid,
     dataDir,
@@ -187,6 +267,12 @@ export async function startWorld(): Promise<World> {
     incidents,
     jobTimes,
     rss: { beforeApp, afterApp },
+    pool,
+    trace,
+    incidentIds,
+    stepEvents,
+    signals,
+    onDbOp: null,
     stop: async () => {
       await app.stop();
       await bare.stop();
@@ -199,32 +285,43 @@ export async function startWorld(): Promise<World> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  return world;
 }
 
 // ------------------------------------------------------------------------------------------------ single runs
 
+/** One measured envelope: its ack time as the emulator saw it, and its id (for the trace). */
+export interface AckSample {
+  ackMs: number;
+  envelopeId: string;
+}
+
 /** `/incident` to the real app; resolves once its form is open. */
-export async function appSlash(w: World): Promise<number> {
-  const { ack } = await openDeclareForm(w.h, w.alice);
-  return ack.ackMs;
+export async function appSlash(w: World): Promise<AckSample> {
+  // As openDeclareForm (test/support/declare-driver.ts) does it, noting when the ack came in.
+  const opened = w.slack.calls('views.open').length;
+  const ack = await w.slack.sendSlashCommand({ command: '/incident', userId: w.alice, channelId: w.h.channels.general });
+  await w.slack.waitForCalls('views.open', opened + 1);
+  if (!w.slack.openViews(w.alice).at(-1)) throw new Error('app: the declare form did not open');
+  return { ackMs: ack.ackMs, envelopeId: ack.envelopeId };
 }
 
 /** `/incident` to the bare app; resolves once its modal is open. */
-export async function bareSlash(w: World): Promise<{ ackMs: number; viewId: string }> {
+export async function bareSlash(w: World): Promise<AckSample & { viewId: string }> {
   const opened = w.bareSlack.calls('views.open').length;
   const ack = await w.bareSlack.sendSlashCommand({ command: '/incident', userId: w.bareUser, channelId: w.bareSlack.generalChannelId });
   await w.bareSlack.waitForCalls('views.open', opened + 1);
   const view = w.bareSlack.openViews(w.bareUser).at(-1);
   if (!view) throw new Error('bare app: no modal open');
-  return { ackMs: ack.ackMs, viewId: view.id };
+  return { ackMs: ack.ackMs, envelopeId: ack.envelopeId, viewId: view.id };
 }
 
-/** The bare app's modal, filled and submitted; the submission's ack time. */
-export async function bareSubmit(w: World, title: string): Promise<number> {
+/** The bare app's modal, filled and submitted; the submission's ack. */
+export async function bareSubmit(w: World, title: string): Promise<AckSample> {
   const { viewId } = await bareSlash(w);
   const result = await w.bareSlack.form(viewId).fill(BARE_INPUT_LABEL, title).submit(w.bareUser);
   if (!result.acked) throw new Error(`bare app: submission not acked ${JSON.stringify(result.clientErrors)}`);
-  return result.ackMs;
+  return { ackMs: result.ackMs, envelopeId: result.envelopeId };
 }
 
 export type DeclareKind = 'P1' | 'P4';
@@ -232,12 +329,18 @@ export type DeclareKind = 'P1' | 'P4';
 export interface Declared {
   viewId: string;
   ackMs: number;
+  envelopeId: string;
   /** performance.now() right after the submission ack arrived. */
   ackedAt: number;
   /** Slack call / Jira request log positions: before `/incident`, and just before the submission. */
   marks: { slackStart: number; jiraStart: number; slackSubmit: number; jiraSubmit: number };
-  /** Resolves when the app has replaced "declaring…" with the result (its views.update after the save). */
-  confirmed: Promise<unknown>;
+  /** Date.now() right after the submission ack arrived (the emulators' call log uses Date.now()). */
+  ackedAtMs: number;
+  /**
+   * Resolves when the app has replaced "declaring…" with the result (its views.update of this view after the
+   * save), with the ms from the submission ack to that call.
+   */
+  confirmed: Promise<number>;
 }
 
 /** A real declaration through the form, as a person makes it: `/incident`, one impact, the details, Submit. */
@@ -258,17 +361,24 @@ export async function declare(w: World, kind: DeclareKind, title: string): Promi
       .fill('Description', `Benchmark declaration: ${title}, with enough words.`)
       .fill('Feature team', 'Search');
   }
-  const updates = w.slack.calls('views.update').length;
   const slackSubmit = w.slack.calls().length;
   const jiraSubmit = w.jira.requests().length;
   const submission = await form.submit(w.alice);
   const ackedAt = performance.now();
+  const ackedAtMs = Date.now();
   if (submission.responseAction !== 'update') {
     throw new Error(`declaration refused: ${JSON.stringify(submission.errors ?? submission.clientErrors ?? submission.responseError)}`);
   }
-  const confirmed = w.slack.waitForCalls('views.update', updates + 1, 10_000);
+  const viewId = form.viewId;
+  const confirmed = w.slack
+    .waitUntil(
+      () => w.slack.calls().slice(slackSubmit).find((c) => c.method === 'views.update' && c.args.view_id === viewId),
+      60_000,
+      `the confirmation of view ${viewId}`,
+    )
+    .then((call) => call.at - ackedAtMs);
   confirmed.catch(() => undefined);
-  return { viewId: form.viewId, ackMs: submission.ackMs, ackedAt, marks: { slackStart, jiraStart, slackSubmit, jiraSubmit }, confirmed };
+  return { viewId, ackMs: submission.ackMs, envelopeId: submission.envelopeId, ackedAt, ackedAtMs, marks: { slackStart, jiraStart, slackSubmit, jiraSubmit }, confirmed };
 }
 
 export interface SettledIncident {
@@ -279,39 +389,55 @@ export interface SettledIncident {
   id: string;
 }
 
-/** Polls the database every `everyMs` until every declare step of the incident left `pending`; performance.now() then. */
-export async function waitSettled(w: World, viewId: string, everyMs = 5, timeoutMs = 30_000): Promise<{ incident: SettledIncident; settledAt: number }> {
+type IncidentDoc = Document & { number: number; priority: number; milestones: { declared: Date }; steps: SettledIncident['steps'] };
+
+/** The incident, by _id (FerretDB answers that from its primary key; a filter on another field reads every document). */
+async function readIncident(w: World, id: string): Promise<IncidentDoc | null> {
+  return (await w.incidents.findOne({ _id: new ObjectId(id) }, { projection: { number: 1, priority: 1, milestones: 1, steps: 1 } })) as IncidentDoc | null;
+}
+
+const isSettled = (doc: IncidentDoc | null): doc is IncidentDoc => doc !== null && DECLARE_STEPS.every((s) => doc.steps[s]?.state !== 'pending');
+
+/** Resolves on the next `signal`, or after `ms`. */
+async function nextSignal(w: World, signal: string, ms: number): Promise<void> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), ms);
+  try {
+    await once(w.signals, signal, { signal: abort.signal });
+  } catch {
+    // Timed out: look again anyway.
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Waits until every declare step of the incident declared from `viewId` has left `pending`. The database is read
+ * (by _id) each time one of its step jobs finishes, and every `fallbackMs` anyway; `settledAt` is performance.now()
+ * when the read that saw it settled began.
+ */
+export async function waitSettled(w: World, viewId: string, fallbackMs = 50, timeoutMs = 60_000): Promise<{ incident: SettledIncident; settledAt: number }> {
   const deadline = performance.now() + timeoutMs;
+  let id = w.incidentIds.get(viewId);
+  while (!id) {
+    if (performance.now() > deadline) throw new Error(`no incident was saved for view ${viewId}`);
+    await nextSignal(w, `saved:${viewId}`, fallbackMs);
+    id = w.incidentIds.get(viewId);
+  }
   for (;;) {
-    const doc = await w.incidents.findOne({ submissionKey: viewId }, { projection: { number: 1, priority: 1, milestones: 1, steps: 1 } });
-    if (doc) {
-      const steps = doc.steps as SettledIncident['steps'];
-      if (DECLARE_STEPS.every((s) => steps[s]?.state !== 'pending')) {
-        const settledAt = performance.now();
-        return {
-          incident: { number: doc.number as number, priority: doc.priority as number, declared: (doc.milestones as { declared: Date }).declared, steps, id: String(doc._id) },
-          settledAt,
-        };
-      }
+    const seen = w.stepEvents.get(id) ?? 0;
+    const readAt = performance.now();
+    const doc = await readIncident(w, id);
+    if (isSettled(doc)) {
+      return {
+        incident: { number: doc.number, priority: doc.priority, declared: doc.milestones.declared, steps: doc.steps, id },
+        settledAt: readAt,
+      };
     }
     if (performance.now() > deadline) throw new Error(`incident of view ${viewId} did not settle within ${timeoutMs} ms`);
-    await sleep(everyMs);
+    // A step that finished while we read is not missed: then look again at once.
+    if ((w.stepEvents.get(id) ?? 0) === seen) await nextSignal(w, id, fallbackMs);
   }
-}
-
-/** Incidents with at least one step still pending. */
-export function backlog(w: World): Promise<number> {
-  return w.incidents.countDocuments({ $or: DECLARE_STEPS.map((s) => ({ [`steps.${s}.state`]: 'pending' })) });
-}
-
-/** Waits until no incident has a pending step; returns how long that took. */
-export async function drain(w: World, timeoutMs = 120_000): Promise<number> {
-  const t0 = performance.now();
-  while ((await backlog(w)) > 0) {
-    if (performance.now() - t0 > timeoutMs) throw new Error(`the declare steps did not drain within ${timeoutMs} ms`);
-    await sleep(50);
-  }
-  return performance.now() - t0;
 }
 
 /** Waits until neither emulator has logged anything new for `quietMs`. */

@@ -14,9 +14,18 @@ import { createSlackGateway } from './services/slack/slack-gateway.js';
 import { declareIncident } from './services/incidents/declare-incident.js';
 import type { StepDeps } from './services/incidents/declare-pipeline.js';
 import { registerListeners } from './listeners/index.js';
-import { createAgenda, createChangePublisher, createStepScheduler, registerJobs, scheduleRecurringJobs, type JobSettings } from './listeners/jobs/index.js';
+import { createAgenda, createChangePublisher, createJiraSyncQueue, registerJiraSyncJob, createStepScheduler, registerJiraDeliveryJobs, registerJobs, scheduleRecurringJobs, type JobSettings } from './listeners/jobs/index.js';
 import { updateIncident } from './services/incidents/update-incident.js';
+import { findIncidentByChannel, findIncidentById, listOpenIncidents } from './services/incidents/find-incidents.js';
+import { addMessageToTimeline } from './services/timeline/add-message-to-timeline.js';
+import { describeMessageForDeclaration } from './services/timeline/describe-message.js';
+import { trackMembership } from './services/incidents/track-membership.js';
 import { createHttpSidecar, listen } from './listeners/http/index.js';
+import { createJiraWebhookReceiver } from './listeners/http/jira-webhook.js';
+import { createSyncMarkers } from './services/jira/sync-markers.js';
+import type { ApplyJiraDeps } from './services/jira/apply-jira-webhook.js';
+import { JOB } from './listeners/jobs/names.js';
+import { createHomeRefresher, refreshHomeTabs } from './services/home/refresh-home-tabs.js';
 
 export interface RunningApp {
   settings: Settings;
@@ -67,8 +76,33 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const agenda = createAgenda(database.connection.db as unknown as Db, jobSettings);
     const scheduler = createStepScheduler(agenda);
     const publisher = createChangePublisher(agenda);
+    // Incident -> Jira: each change with a Jira counterpart becomes a job (services/jira/sync-incident-to-jira.ts). One
+    // marker store for both directions: what we write is recognised when its webhook comes back.
+    const syncMarkers = createSyncMarkers();
+    const jiraSync = createJiraSyncQueue(agenda);
+    registerJiraSyncJob(agenda, { settings, jira, slack, markers: syncMarkers, logger }, jobSettings);
     const stepDeps: StepDeps = { settings, slack, jira, scheduler, logger, maxAttempts: jobSettings.maxAttempts, claimWindowMs: jobSettings.lockLifetimeMs };
-    registerJobs(agenda, { ...stepDeps }, jobSettings);
+    // Home tabs follow every change shown in Slack and every declare step, once per burst (see refresh-home-tabs.ts).
+    const homeRefresher = createHomeRefresher({
+      refresh: (force) => refreshHomeTabs({ settings, logger, publish: (userId, view) => slack.publishHome(userId, view) }, { force }),
+      logger,
+      everyMs: 10 * 60_000,
+    });
+    stopped.push(() => homeRefresher.stop());
+    registerJobs(agenda, { ...stepDeps, afterPublish: async () => homeRefresher.request() }, jobSettings);
+    agenda.on(`complete:${JOB.declareStep}`, () => homeRefresher.request());
+    // Jira -> incident: webhooks apply through the same updateIncident as Slack, with origin 'jira'.
+    const jiraApplyDeps: ApplyJiraDeps = {
+      settings,
+      logger,
+      slack,
+      jira,
+      markers: syncMarkers,
+      updateIncident: (input) => updateIncident({ settings, scheduler, publisher, logger }, input),
+    };
+    if (!config.jira.webhookSecret) logger.warn('JIRA_WEBHOOK_SECRET is not set: every Jira webhook will be refused (401)');
+    const jiraWebhook = createJiraWebhookReceiver({ secret: config.jira.webhookSecret, logger, deps: jiraApplyDeps });
+    registerJiraDeliveryJobs(agenda, jiraApplyDeps, jobSettings, jiraWebhook.inFlight);
     agenda.on('error', (error: Error) => logger.error('job queue error', { error: error.message }));
     await agenda.start();
     stopped.push(async () => {
@@ -103,7 +137,13 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       logger,
       services: {
         declareIncident: (input) => declareIncident({ settings, scheduler, logger }, input),
-        updateIncident: (input) => updateIncident({ settings, scheduler, publisher, logger }, input),
+        updateIncident: (input) => updateIncident({ settings, scheduler, publisher, jiraSync, logger }, input),
+        findIncidentByChannel,
+        findIncidentById,
+        listOpenIncidents,
+        addMessageToTimeline: (input) => addMessageToTimeline({ settings, slack, logger }, input),
+        describeMessageForDeclaration: (input) => describeMessageForDeclaration({ settings, slack, logger }, input),
+        trackMembership: (input) => trackMembership({ logger }, input),
       },
     });
     bolt.error(async (error) => {
@@ -115,7 +155,8 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     });
     logger.info('connected to Slack over Socket Mode');
 
-    const sidecar: Server = createHttpSidecar({ probe: { databaseConnected: database.isConnected, slackConnected: () => slackConnected }, logger });
+    stopped.push(() => jiraWebhook.drain());
+    const sidecar: Server = createHttpSidecar({ probe: { databaseConnected: database.isConnected, slackConnected: () => slackConnected }, logger, jiraWebhook });
     const httpPort = await listen(sidecar, config.httpPort);
     stopped.push(() => new Promise<void>((resolve) => sidecar.close(() => resolve())));
     logger.info('http sidecar listening', { port: httpPort });

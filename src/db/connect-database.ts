@@ -4,7 +4,12 @@ import { Counter } from '../models/counter.js';
 import { Incident } from '../models/incident.js';
 import { IncidentUpdate } from '../models/incident-update.js';
 import { JiraTicket } from '../models/jira-ticket.js';
+import { JiraDelivery } from '../models/jira-delivery.js';
 import { StepClaim } from '../models/step-claim.js';
+import { ReminderClaim } from '../models/reminder-claim.js';
+import { TimelineMessage } from '../models/timeline-message.js';
+import { HomeViewer } from '../models/home-viewer.js';
+import { HomeSnapshot } from '../models/home-snapshot.js';
 import { startEmbeddedFerretDb, type EmbeddedFerretDb } from './embedded-ferretdb.js';
 
 export interface Database {
@@ -14,7 +19,9 @@ export interface Database {
   stop(): Promise<void>;
 }
 
-const MODELS = [Counter, Incident, IncidentUpdate, JiraTicket, StepClaim];
+import { SyncMarker } from '../models/sync-marker.js';
+
+const MODELS = [SyncMarker, Counter, Incident, IncidentUpdate, JiraTicket, StepClaim, ReminderClaim, TimelineMessage, HomeViewer, HomeSnapshot, JiraDelivery];
 const DEFAULT_DB_NAME = 'incident-app';
 
 /**

@@ -1,11 +1,20 @@
 import type { webApi } from '@slack/bolt';
-import { Incident } from '../models/incident.js';
+import type { ModalView } from '@slack/types';
 import { IncidentUpdate } from '../models/incident-update.js';
 import { incidentModal, type IncidentModalKind } from '../views/incident-modals.js';
 import { toIncidentFacts } from '../services/incidents/incident-facts.js';
 import type { ListenerDeps } from './deps.js';
 
 export type { IncidentModalKind };
+
+/** The modal of one kind for one incident, or null when the incident does not exist. */
+export async function buildIncidentModal(deps: ListenerDeps, incidentId: string, kind: IncidentModalKind): Promise<ModalView | null> {
+  const incident = await deps.services.findIncidentById(incidentId);
+  if (!incident) return null;
+  const last = kind === 'status' ? await IncidentUpdate.findOne({ incidentId: incident._id, message: { $ne: null } }).sort({ eventAt: -1 }) : null;
+  const lastUpdate = last ? { eventAt: last.eventAt, actorSlackId: last.actorSlackId ?? null, message: last.message ?? null } : null;
+  return incidentModal(deps.settings, kind, toIncidentFacts(incident), { incident, lastUpdate });
+}
 
 /**
  * Opens one of the incident modals (update, roles, edit, close, status, timeline) for an incident. Shared by the
@@ -19,10 +28,6 @@ export async function openIncidentModal(args: {
   kind: IncidentModalKind;
   userId: string;
 }): Promise<void> {
-  const incident = await Incident.findById(args.incidentId);
-  if (!incident) return;
-  const last = args.kind === 'status' ? await IncidentUpdate.findOne({ incidentId: incident._id, message: { $ne: null } }).sort({ eventAt: -1 }) : null;
-  const lastUpdate = last ? { eventAt: last.eventAt, actorSlackId: last.actorSlackId ?? null, message: last.message ?? null } : null;
-  const view = incidentModal(args.deps.settings, args.kind, toIncidentFacts(incident), { incident, lastUpdate });
-  await args.client.views.open({ trigger_id: args.triggerId, view });
+  const view = await buildIncidentModal(args.deps, args.incidentId, args.kind);
+  if (view) await args.client.views.open({ trigger_id: args.triggerId, view });
 }

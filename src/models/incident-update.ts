@@ -10,6 +10,19 @@ const incidentUpdateSchema = new Schema(
     actorSlackId: { type: String, default: null },
     message: { type: String, default: null },
     changes: { type: Schema.Types.Mixed, default: {} },
+    /** For a Slack message put on the timeline (eventType `message`): where it is and who wrote it. */
+    source: {
+      type: new Schema(
+        {
+          channel: { type: String, required: true },
+          ts: { type: String, required: true },
+          author: { type: String, default: null },
+          permalink: { type: String, default: null },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
     /** What publishing this change in Slack has already done, so a retried job does not do it twice. */
     effects: {
       channelMessageTs: { type: String, default: null },
@@ -19,6 +32,9 @@ const incidentUpdateSchema = new Schema(
       rolesNotified: { type: [String], default: [] },
       archived: { type: Boolean, default: false },
       published: { type: Boolean, default: false },
+      /** Sync to Jira (services/jira/sync-incident-to-jira.ts): pending once queued, then done or failed; the fields already written. */
+      jiraSync: { type: String, enum: ['pending', 'done', 'failed', null], default: null },
+      jiraSyncedFields: { type: [String], default: [] },
     },
   },
   { timestamps: { createdAt: true, updatedAt: false }, collection: 'incident_updates' },

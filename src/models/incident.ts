@@ -71,11 +71,26 @@ const incidentSchema = new Schema(
     },
     /** The last time someone posted an update (a status change or a message): the update reminder counts from it. */
     lastUpdateAt: { type: Date, default: null },
+    /** What the reminder jobs did (src/services/reminders): the last update reminder, a snooze, the post-mortem reminder. */
+    reminders: {
+      lastReminderAt: { type: Date, default: null },
+      snoozedUntil: { type: Date, default: null },
+      postmortemReminderAt: { type: Date, default: null },
+    },
     /** Members of the incident channel and role holders, kept from Slack events and invites; drives "my incidents". */
     members: { type: [String], default: [] },
     jira: {
       key: { type: String, default: null },
       url: { type: String, default: null },
+    },
+    /** The Jira post-mortem issue of a P1/P2 (services/jira/create-postmortem.ts) and what was done with it. */
+    postmortem: {
+      key: { type: String, default: null },
+      url: { type: String, default: null },
+      linked: { type: Boolean, default: false },
+      assigned: { type: Boolean, default: false },
+      messageTs: { type: String, default: null },
+      pinned: { type: Boolean, default: false },
     },
     /** What each declare step has already done outside, so a retry or a restart never does it twice. */
     effects: {
@@ -86,6 +101,7 @@ const incidentSchema = new Schema(
       rolesMessageTs: { type: String, default: null },
       commsReminderTs: { type: String, default: null },
       incidentsChannelTs: { type: String, default: null },
+      keyEventsTs: { type: String, default: null },
       jiraWatcherAdded: { type: Boolean, default: false },
       jiraRemoteLinkAdded: { type: Boolean, default: false },
       jiraBookmarkAdded: { type: Boolean, default: false },
@@ -114,6 +130,13 @@ incidentSchema.index({ number: 1 }, { unique: true });
 incidentSchema.index({ submissionKey: 1 }, { unique: true });
 incidentSchema.index({ status: 1, priority: 1 });
 incidentSchema.index({ 'channel.id': 1 });
+// The post-mortem reminder scan (status in MITIGATED/POST_MORTEM, mitigated before a cutoff); the update reminder scan
+// uses { status, priority }. MongoDB only: FerretDB's engine uses no index but `_id`.
+incidentSchema.index({ status: 1, 'milestones.mitigated': 1 });
+// The Home board (services/home/build-home-data.ts): the month's incidents, and the latest low-priority tickets.
+// MongoDB only, as above; on FerretDB the Home reads the stored board (models/home-snapshot.ts) instead.
+incidentSchema.index({ 'milestones.declared': -1 });
+incidentSchema.index({ priority: 1, 'milestones.declared': -1 });
 
 export type IncidentFields = InferSchemaType<typeof incidentSchema>;
 export type IncidentDocument = HydratedDocument<IncidentFields>;

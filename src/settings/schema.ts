@@ -98,6 +98,24 @@ export const jiraSettingsSchema = z.object({
     sellerContractId: customFieldId.optional(),
     suggestedTeam: customFieldId.optional(),
   }),
+  /**
+   * Jira statuses per incident status. `closed` is where a ticket goes when it closes: P1/P2 (need a post-mortem)
+   * only at CLOSED, P3–P5 at MITIGATED or CLOSED; POST_MORTEM never closes it.
+   */
+  statuses: z
+    .object({
+      toJira: z.object({ OPEN: nonEmpty, INVESTIGATING: nonEmpty, MITIGATING: nonEmpty, MITIGATED: nonEmpty, POST_MORTEM: nonEmpty }),
+      closed: nonEmpty,
+      /** Jira status name (compared case-insensitively) -> incident status, for webhooks. */
+      fromJira: z.record(nonEmpty, z.enum(['OPEN', 'INVESTIGATING', 'MITIGATING', 'MITIGATED', 'POST_MORTEM', 'CLOSED'])),
+    })
+    .default({
+      toJira: { OPEN: 'Incoming', INVESTIGATING: 'Pending resolution', MITIGATING: 'in progress', MITIGATED: 'Reporter validation', POST_MORTEM: 'Reporter validation' },
+      closed: 'Closed',
+      fromJira: { Incoming: 'OPEN', 'Pending resolution': 'INVESTIGATING', 'in progress': 'MITIGATING', 'Reporter validation': 'MITIGATED', Closed: 'CLOSED' },
+    }),
+  /** Where the post-mortem of a P1/P2 is created when it reaches MITIGATED. */
+  postmortem: z.object({ projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{1,9}$/), issueType: nonEmpty }).default({ projectKey: 'INCIDENT', issueType: 'Post-mortem' }),
   /** Labels added when the seller flags are set. */
   keyAccountLabel: z.string().regex(/^\S+$/).default('keyAccount'),
   goldenListLabel: z.string().regex(/^\S+$/).default('goldenList'),
@@ -144,6 +162,20 @@ export const settingsSchema = z
       descriptionMin: z.number().int().min(1).default(10),
       descriptionMax: z.number().int().max(3000).default(1200),
     }),
+    /** Optional, so settings files written before reminders existed still load. */
+    reminders: z
+      .object({
+        /** Days after MITIGATED when an incident that needs a post-mortem gets its reminder in the channel. */
+        postmortemAfterDays: z.number().int().min(1).max(90).default(5),
+        /** The snooze buttons of an update reminder, in minutes. */
+        snoozeMinutes: z
+          .array(z.number().int().min(1).max(1440))
+          .min(1)
+          .max(4)
+          .refine((m) => new Set(m).size === m.length, 'snooze lengths must differ (each is a button)')
+          .default([15, 60]),
+      })
+      .default({ postmortemAfterDays: 5, snoozeMinutes: [15, 60] }),
   })
   .superRefine((s, ctx) => {
     const values = s.priorities.map((p) => p.value);

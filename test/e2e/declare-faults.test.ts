@@ -31,8 +31,10 @@ describe('declaring when Slack or Jira fail (end to end)', () => {
     h.jira.failNext(jiraCreate, { status: 500 }, 2);
     const { submission } = await declareThroughSlack(h, h.users.alice.id, P1);
     assert.equal(submission.responseAction, 'update');
-    await eventually(async () => (await Incident.exists({ number: 1 })) && h.jira.issues().length === 0, 'the incident saved while Jira still fails');
     const incident = await stepsSettled(1);
+    // Saved before Jira ever accepted the ticket.
+    const firstCreate = h.jira.requests({ method: 'POST' }).find((r) => r.path === '/rest/api/3/issue' && r.status === 201)!;
+    assert.ok(incident.milestones!.declared.getTime() <= firstCreate.at, 'the incident existed before its ticket');
     assert.equal(incident.steps.jira_ticket.state, 'done');
     assert.equal(incident.steps.jira_ticket.attempts, 3);
     assert.equal(h.jira.issues().length, 1);
@@ -125,25 +127,28 @@ describe('the app process killed between two declare steps (real process, kill -
   });
 
   it('restarts and ends with exactly one incident, one channel and one ticket', async function () {
-    this.timeout(60_000);
-    h = await startHarness(this.test!.title, { start: false });
+    this.timeout(150_000);
+    // A short job lock, so the restarted app takes over the killed one's job quickly.
+    h = await startHarness(this.test!.title, { start: false, env: { JOB_LOCK_MS: '1500' } });
     await connectTo(h.env.MONGODB_URI!);
     app = spawnApp(h.env);
-    await app.waitForLog(/connected to Slack over Socket Mode/);
+    await app.waitForLog(/connected to Slack over Socket Mode/, 45_000);
     await h.slack.waitForConnection(5000);
 
     // Slack is slow to create the channel: the app dies while the call is in flight, after Slack acted.
-    h.slack.failNext('conversations.create', { delayMs: 2500 });
+    h.slack.failNext('conversations.create', { delayMs: 4000 });
     const { submission } = await declareThroughSlack(h, h.users.alice.id, P1);
     assert.equal(submission.responseAction, 'update');
     await eventually(async () => (await Incident.findOne({ number: 1 }))?.steps.channel.attempts === 1, 'the channel step to start');
+    // The call goes out right after the attempt is recorded; give it a moment to leave, then kill the app mid-call.
+    await new Promise((r) => setTimeout(r, 700));
     await app.kill('SIGKILL');
-    await h.slack.waitForCalls('conversations.create', 1, 5000);
+    await h.slack.waitForCalls('conversations.create', 1, 15_000);
     assert.equal(incidentChannels(h, 1).length, 1, 'Slack made the channel; the app never heard of it');
 
     app = spawnApp(h.env);
-    await app.waitForLog(/connected to Slack over Socket Mode/);
-    const incident = await stepsSettled(1, 30_000);
+    await app.waitForLog(/connected to Slack over Socket Mode/, 45_000);
+    const incident = await stepsSettled(1, 45_000);
     for (const step of ['channel', 'channel_setup', 'jira_ticket', 'jira_links'] as const) assert.equal(incident.steps[step].state, 'done', step);
     assert.equal(await Incident.countDocuments(), 1);
     assert.equal(incidentChannels(h, 1).length, 1, 'one channel');
@@ -162,7 +167,7 @@ describe('the app process killed between two declare steps (real process, kill -
     settings.jira.projectKey = 'lowercase';
     const file = path.join(dir, 'settings.json');
     writeFileSync(file, JSON.stringify(settings));
-    const { code, output } = await runAppToExit({ ...h.env, INCIDENT_SETTINGS: file });
+    const { code, output } = await runAppToExit({ ...h.env, INCIDENT_SETTINGS: file }, 50_000);
     assert.equal(code, 1);
     assert.match(output, /settings file .*settings\.json is invalid/);
     assert.match(output, /priorities\[0\]\.updateCadenceMinutes/);
@@ -172,7 +177,7 @@ describe('the app process killed between two declare steps (real process, kill -
 
   it('a missing token stops the start with a message naming the variable', async function () {
     h = await startHarness(this.test!.title, { start: false });
-    const { code, output } = await runAppToExit({ ...h.env, SLACK_APP_TOKEN: 'not-a-token' });
+    const { code, output } = await runAppToExit({ ...h.env, SLACK_APP_TOKEN: 'not-a-token' }, 50_000);
     assert.equal(code, 1);
     assert.match(output, /SLACK_APP_TOKEN: must be an app-level token/);
     assert.ok(!output.includes('not-a-token'), 'the value is not echoed');

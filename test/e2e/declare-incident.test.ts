@@ -166,6 +166,7 @@ describe('declaring an incident from Slack (end to end, real Bolt over Socket Mo
       assert.ok(ack.acked && ack.ackMs < SLACK_ACK_LIMIT_MS);
       const reply = String((ack.ackPayload as { text?: string }).text);
       assert.match(reply, /`\/incident open`: declare an incident/);
+      assert.match(reply, /`\/incident close`: close the incident/);
       if (text === 'frobnicate') assert.match(reply, /`\/incident frobnicate` is not a command I know/);
     }
     assert.equal(h.slack.calls('views.open').length, 0);

@@ -35,7 +35,7 @@ export async function startHarness(label: string, options: { env?: Record<string
   const alice = slack.addUser({ name: 'alice', email: 'alice@example.com' });
   const bob = slack.addUser({ name: 'bob', email: 'bob@partner.io' });
   const aliceJira = jira.addUser({ email: 'alice@example.com', displayName: 'Alice Martin' });
-  for (const key of ['INC', 'SRCH', 'CHK', 'CAT', 'PAY', 'PLAT', 'SBI']) jira.addProject({ key, name: `Project ${key}` });
+  for (const key of ['INC', 'SRCH', 'CHK', 'CAT', 'PAY', 'PLAT', 'SBI', 'INCIDENT']) jira.addProject({ key, name: `Project ${key}` });
   const alertsNormal = slack.addChannel({ name: 'raid-alert-incidents-normal' });
   const alertsHigh = slack.addChannel({ name: 'raid-alert-incidents-high' });
   const incidents = slack.addChannel({ name: 'incidents' });
@@ -54,7 +54,7 @@ export async function startHarness(label: string, options: { env?: Record<string
     STEP_BACKOFF_MS: '40',
     STEP_MAX_ATTEMPTS: '4',
     JOB_POLL_MS: '40',
-    JOB_LOCK_MS: '1500',
+    JOB_LOCK_MS: '10000',
     JIRA_TIMEOUT_MS: '3000',
     STEP_UNCERTAIN_RETRY_MS: '100',
     ...options.env,
@@ -100,7 +100,7 @@ export async function startHarness(label: string, options: { env?: Record<string
 }
 
 /** Polls until `check` returns a value, or fails with what it was waiting for. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -116,7 +116,7 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
 }
 
 /** Waits until every declare step of the incident has finished (done, skipped or failed). */
-export async function stepsSettled(number: number, timeoutMs = 15_000) {
+export async function stepsSettled(number: number, timeoutMs = 30_000) {
   return eventually(
     async () => {
       const incident = await Incident.findOne({ number });

@@ -1,7 +1,8 @@
 import type { DeclareStep } from '../../src/models/incident.js';
 import type { StepScheduler } from '../../src/services/incidents/declare-pipeline.js';
-import type { JiraGateway, JiraIssueRef } from '../../src/services/jira/jira-gateway.js';
+import type { JiraAccount, JiraGateway, JiraIssueRef } from '../../src/services/jira/jira-gateway.js';
 import type { SlackGateway, SlackMessage } from '../../src/services/slack/slack-gateway.js';
+import type { HomeView } from '@slack/types';
 import { createLogger } from '../../src/logger.js';
 
 /** Fakes for unit tests of services: in-memory, recording what was asked. End-to-end tests use the emulators. */
@@ -80,8 +81,33 @@ export class FakeSlack implements SlackGateway {
   async botUserId() {
     return 'UBOT';
   }
+  /** Email -> Slack user id, for lookupUserByEmail. */
+  emails = new Map<string, string>();
+  async lookupUserByEmail(email: string) {
+    return this.emails.get(email.toLowerCase()) ?? null;
+  }
   channelUrl(channelId: string) {
     return `https://slack.example/archives/${channelId}`;
+  }
+  /** The Home view last published for each user. */
+  homes = new Map<string, HomeView>();
+  async publishHome(userId: string, view: HomeView) {
+    this.homes.set(userId, view);
+  }
+  /** Messages people posted, for fetchMessage. */
+  userMessages: Array<{ channel: string; ts: string; text: string; author: string; threadTs?: string }> = [];
+  permalinkFails = false;
+  async permalink(channel: string, ts: string) {
+    if (this.permalinkFails) throw new Error('permalink failed');
+    return `https://slack.example/archives/${channel}/p${ts.replace('.', '')}`;
+  }
+  async fetchMessage(channel: string, ts: string) {
+    const m = this.userMessages.find((x) => x.channel === channel && x.ts === ts);
+    return m ? { ts: m.ts, text: m.text, author: m.author, threadTs: m.threadTs ?? null } : null;
+  }
+  responses: Array<{ responseUrl: string; message: SlackMessage }> = [];
+  async respond(responseUrl: string, message: SlackMessage) {
+    this.responses.push({ responseUrl, message });
   }
   private channel(id: string) {
     const c = this.channels.find((x) => x.id === id);
@@ -115,6 +141,67 @@ export class FakeJira implements JiraGateway {
   }
   async findAccountIdByEmail(email: string) {
     return this.accounts.get(email) ?? null;
+  }
+  // Workflow side (sync to Jira): transitions as the emulator's default workflow; `from: []` is a global transition.
+  workflow: Array<{ id: string; name: string; from: string[]; to: string }> = [
+    { id: '21', name: 'Pending resolution', from: ['Incoming'], to: 'Pending resolution' },
+    { id: '31', name: 'In progress', from: ['Pending resolution'], to: 'in progress' },
+    { id: '41', name: 'Reporter validation', from: ['in progress'], to: 'Reporter validation' },
+    { id: '51', name: 'Close', from: [], to: 'Closed' },
+    { id: '61', name: 'Reopen', from: ['Closed'], to: 'Incoming' },
+  ];
+  statuses = new Map<string, string>();
+  assignees = new Map<string, string | null>();
+  issueLinks: Array<{ type: string; inwardKey: string; outwardKey: string }> = [];
+  calls: string[] = [];
+  /** Throws this error from the next call of that method (e.g. 'transition'). */
+  failures: Array<{ method: string; error: Error }> = [];
+  private fail(method: string) {
+    this.calls.push(method);
+    const i = this.failures.findIndex((f) => f.method === method);
+    if (i >= 0) throw this.failures.splice(i, 1)[0]!.error;
+  }
+  async editIssue(key: string, fields: Record<string, unknown>) {
+    this.fail('editIssue');
+    const issue = this.issues.find((i) => i.key === key);
+    if (issue) Object.assign(issue.fields, fields);
+  }
+  async getTransitions(key: string) {
+    this.fail('getTransitions');
+    const status = this.statuses.get(key) ?? 'Incoming';
+    return this.workflow.filter((t) => (t.from.length ? t.from.includes(status) : t.to !== status)).map(({ id, name, to }) => ({ id, name, to }));
+  }
+  async transition(key: string, id: string) {
+    this.fail('transition');
+    const status = this.statuses.get(key) ?? 'Incoming';
+    const t = this.workflow.find((x) => x.id === id && (x.from.length ? x.from.includes(status) : x.to !== status));
+    if (!t) throw new Error(`transition ${id} is not available from ${status}`);
+    this.statuses.set(key, t.to);
+  }
+  async getIssueStatus(key: string) {
+    this.fail('getIssueStatus');
+    return this.statuses.get(key) ?? 'Incoming';
+  }
+  async assign(key: string, accountId: string | null) {
+    this.fail('assign');
+    this.assignees.set(key, accountId);
+  }
+  async linkIssues(link: { type: string; inwardKey: string; outwardKey: string }) {
+    this.fail('linkIssues');
+    this.issueLinks.push(link);
+  }
+  /** Jira accounts by id, watchers by issue key, and the app's own account, for the webhook receiver. */
+  people = new Map<string, JiraAccount>();
+  watchersOf = new Map<string, string[]>();
+  myself = 'app-account';
+  async findUserByAccountId(accountId: string) {
+    return this.people.get(accountId) ?? null;
+  }
+  async myAccountId() {
+    return this.myself;
+  }
+  async listWatchers(issueKey: string) {
+    return (this.watchersOf.get(issueKey) ?? []).map((id) => this.people.get(id)).filter((p): p is JiraAccount => p !== undefined);
   }
 }
 

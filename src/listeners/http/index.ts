@@ -1,14 +1,21 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from '../../logger.js';
 import { healthRoutes, sendJson, type HealthProbe } from './health.js';
+import type { JiraWebhookReceiver } from './jira-webhook.js';
 
 /** The HTTP sidecar: health now; the Jira and Landbot webhooks mount here too. */
-export function createHttpSidecar(options: { probe: HealthProbe; logger: Logger }): Server {
+export function createHttpSidecar(options: { probe: HealthProbe; logger: Logger; jiraWebhook?: JiraWebhookReceiver }): Server {
   const health = healthRoutes(options.probe);
-  const routes: Record<string, (req: Parameters<typeof health.healthz>[0], res: Parameters<typeof health.healthz>[1]) => void> = {
+  const routes: Record<string, (req: Parameters<typeof health.healthz>[0], res: Parameters<typeof health.healthz>[1]) => void | Promise<void>> = {
     'GET /healthz': health.healthz,
     'GET /readyz': health.readyz,
   };
+  if (options.jiraWebhook) {
+    // FireFighter's paths too, so an existing Jira webhook configuration keeps working.
+    routes['POST /webhooks/jira'] = options.jiraWebhook.handle('jira');
+    routes['POST /api/v2/firefighter/raid/jira_update'] = options.jiraWebhook.handle('ff_update');
+    routes['POST /api/v2/firefighter/raid/jira_comment'] = options.jiraWebhook.handle('ff_comment');
+  }
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = routes[`${req.method} ${path}`];
@@ -17,11 +24,14 @@ export function createHttpSidecar(options: { probe: HealthProbe; logger: Logger 
       sendJson(res, 404, { error: 'not_found', message: `no route for ${req.method} ${path}` });
       return;
     }
-    try {
-      route(req, res);
-    } catch (error) {
+    const failed = (error: unknown) => {
       options.logger.error('http route failed', { path, error: (error as Error).message });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
+    };
+    try {
+      void Promise.resolve(route(req, res)).catch(failed);
+    } catch (error) {
+      failed(error);
     }
   });
   server.requestTimeout = 10_000;

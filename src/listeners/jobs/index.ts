@@ -8,8 +8,14 @@ import { declareStepJob, type DeclareStepData } from './declare-step-job.js';
 import { JOB } from './names.js';
 import { resumeDeclarationsJob } from './resume-declarations-job.js';
 import { publishChangeJob, type PublishChangeData } from './publish-change-job.js';
+import { jiraSyncJob, type JiraSyncData } from './jira-sync-job.js';
+import { markJiraSyncPending, type JiraSyncDeps } from '../../services/jira/sync-incident-to-jira.js';
+import { updateRemindersJob } from './update-reminders-job.js';
+import { postmortemRemindersJob } from './postmortem-reminders-job.js';
+import { retryJiraDeliveriesJob } from './retry-jira-deliveries-job.js';
+import type { ApplyJiraDeps } from '../../services/jira/apply-jira-webhook.js';
 import type { PublishDeps } from '../../services/incidents/publish-change.js';
-import type { ChangePublisher } from '../../services/incidents/update-incident.js';
+import type { ChangePublisher, JiraSyncQueue } from '../../services/incidents/update-incident.js';
 
 export interface JobSettings {
   pollMs: number;
@@ -19,6 +25,12 @@ export interface JobSettings {
   resumeEveryMs: number;
   /** The least wait after a call whose outcome is unknown, so what it may have done becomes visible to the retry's lookups. */
   uncertainRetryMs: number;
+  /** How often the update reminder scan runs (default every minute) and the post-mortem one (default hourly). */
+  updateRemindersEveryMs?: number;
+  postmortemRemindersEveryMs?: number;
+  /** How often accepted Jira deliveries that were not applied are tried again (default every minute), and their least age. */
+  jiraDeliveriesEveryMs?: number;
+  jiraDeliveryRetryAfterMs?: number;
 }
 
 export function createAgenda(db: Db, settings: JobSettings): Agenda {
@@ -47,10 +59,21 @@ export function registerJobs(agenda: Agenda, deps: StepDeps & PublishDeps, setti
   // One at a time, so the channel shows changes in the order they were made.
   agenda.define(JOB.publishChange, publishChangeJob(deps, settings.maxAttempts), { backoff: stepBackoff(settings), concurrency: 1 });
   agenda.define(JOB.resumeDeclarations, resumeDeclarationsJob({ scheduler: deps.scheduler, logger: deps.logger, staleAfterMs: settings.resumeEveryMs }));
+  agenda.define(JOB.updateReminders, updateRemindersJob(deps), { concurrency: 1 });
+  agenda.define(JOB.postmortemReminders, postmortemRemindersJob(deps), { concurrency: 1 });
 }
 
 export async function scheduleRecurringJobs(agenda: Agenda, settings: JobSettings): Promise<void> {
   await agenda.every(settings.resumeEveryMs, JOB.resumeDeclarations);
+  await agenda.every(settings.updateRemindersEveryMs ?? 60_000, JOB.updateReminders);
+  await agenda.every(settings.postmortemRemindersEveryMs ?? 60 * 60_000, JOB.postmortemReminders);
+  await agenda.every(settings.jiraDeliveriesEveryMs ?? 60_000, JOB.retryJiraDeliveries);
+}
+
+/** The retry of Jira webhook deliveries that were accepted but not applied. */
+export function registerJiraDeliveryJobs(agenda: Agenda, deps: ApplyJiraDeps, settings: JobSettings, inFlight: Set<string>): void {
+  const options = { olderThanMs: settings.jiraDeliveryRetryAfterMs ?? 30_000, maxTries: settings.maxAttempts, inFlight };
+  agenda.define(JOB.retryJiraDeliveries, retryJiraDeliveriesJob(deps, options), { concurrency: 1 });
 }
 
 /** Queues a step unless the same step of the same incident is already queued. */
@@ -72,6 +95,25 @@ export function createChangePublisher(agenda: Agenda): ChangePublisher {
     publish: async (incidentId: string, updateId: string) => {
       const data: PublishChangeData = { incidentId, updateId };
       const job: Job<PublishChangeData> = agenda.create(JOB.publishChange, data);
+      job.unique({ 'data.updateId': updateId }, { insertOnly: true });
+      job.schedule(new Date());
+      await job.save();
+    },
+  };
+}
+
+/** Writing incident changes to Jira: one at a time, so a ticket sees them in the order they were made. */
+export function registerJiraSyncJob(agenda: Agenda, deps: JiraSyncDeps, settings: JobSettings): void {
+  agenda.define(JOB.jiraSync, jiraSyncJob(deps, settings.maxAttempts, settings.lockLifetimeMs), { backoff: stepBackoff(settings), concurrency: 1 });
+}
+
+/** Queues the Jira side of a recorded change, once per change. */
+export function createJiraSyncQueue(agenda: Agenda): JiraSyncQueue {
+  return {
+    queue: async (incidentId: string, updateId: string) => {
+      await markJiraSyncPending(updateId);
+      const data: JiraSyncData = { incidentId, updateId };
+      const job: Job<JiraSyncData> = agenda.create(JOB.jiraSync, data);
       job.unique({ 'data.updateId': updateId }, { insertOnly: true });
       job.schedule(new Date());
       await job.save();

@@ -7,6 +7,7 @@ import { announcementMessage, channelTopic, rolesMessage } from '../../views/inc
 import { incidentUpdateMessage, incidentsChannelMessage, roleAssignedMessage, type UpdateFacts } from '../../views/incident-update-messages.js';
 import type { SlackGateway, SlackMessage } from '../slack/slack-gateway.js';
 import { buildChannelName } from './channel-name.js';
+import { keyEventsMessage } from '../../views/key-events-message.js';
 import { toIncidentFacts } from './incident-facts.js';
 
 export interface PublishDeps {
@@ -66,6 +67,9 @@ export async function publishIncidentChange(deps: PublishDeps, incidentId: strin
       await renameIncidentChannel(deps, incidentId, channel);
       await record({ renamed: true });
     }
+    if (incident.priority <= 3 && (changes.status?.to === 'MITIGATED' || Object.keys(changes).some((k) => k.startsWith('key_event:')))) {
+      await showKeyEvents(deps, incidentId, channel, attempt);
+    }
     const announcementTs = incident.effects?.announcementTs;
     if (announcementTs && changed('status', 'priority', 'category', 'environments', 'title', 'description')) {
       await slack.updateMessage(channel, announcementTs, announcementMessage(settings, facts));
@@ -115,6 +119,21 @@ function announcementFor(settings: Settings, priority: number, environments: str
   if (changes.status?.to === 'MITIGATED') return 'mitigated';
   if (changes.priority && Number(changes.priority.from) > 3) return 'escalated';
   return null;
+}
+
+/** Posts the key events message once, then keeps it up to date in place. */
+async function showKeyEvents(deps: PublishDeps, incidentId: string, channel: string, attempt: number): Promise<void> {
+  const incident = await Incident.findById(incidentId);
+  if (!incident) return;
+  const message = keyEventsMessage(toIncidentFacts(incident), incident.milestones ?? {});
+  let ts = incident.effects?.keyEventsTs ?? null;
+  if (!ts && attempt > 1) ts = await deps.slack.findPostedMessage(channel, MESSAGE_EVENT.keyEvents, { incident_id: incidentId });
+  if (ts) {
+    await deps.slack.updateMessage(channel, ts, message);
+  } else {
+    ts = (await deps.slack.postMessage(channel, message)).ts;
+  }
+  await Incident.updateOne({ _id: incident._id }, { $set: { 'effects.keyEventsTs': ts } });
 }
 
 async function renameIncidentChannel(deps: PublishDeps, incidentId: string, channel: string): Promise<void> {

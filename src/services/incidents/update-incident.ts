@@ -35,9 +35,16 @@ export interface ChangePublisher {
   publish(incidentId: string, updateId: string): Promise<void>;
 }
 
+/** Writes a recorded change to the incident's Jira ticket: implemented as a durable job (services/jira/sync-incident-to-jira.ts). */
+export interface JiraSyncQueue {
+  queue(incidentId: string, updateId: string): Promise<void>;
+}
+
 export interface UpdateIncidentDeps {
   settings: Settings;
   publisher: ChangePublisher;
+  /** Absent: nothing goes to Jira (tests of other parts). */
+  jiraSync?: JiraSyncQueue;
   scheduler: StepScheduler;
   logger: Logger;
   now?: () => Date;
@@ -108,10 +115,7 @@ export async function updateIncident(deps: UpdateIncidentDeps, input: UpdateInci
       if (current) current.slackId = slackId;
       else roles.push({ role, slackId });
     }
-    if (Object.keys(diff).some((k) => k.startsWith('role:'))) {
-      set.roles = roles;
-      set.members = [...new Set([...incident.members, ...roles.map((r) => r.slackId)])];
-    }
+    if (Object.keys(diff).some((k) => k.startsWith('role:'))) set.roles = roles;
   }
   const milestones = {
     started: incident.milestones?.started ?? null,
@@ -152,8 +156,13 @@ export async function updateIncident(deps: UpdateIncidentDeps, input: UpdateInci
 
   const statusOrMessage = 'status' in diff || Boolean(input.message);
   if (statusOrMessage) set.lastUpdateAt = now;
-  if (Object.keys(set).length) await Incident.updateOne({ _id: incident._id }, { $set: set });
+  // Role holders become members; $addToSet so a join or leave recorded meanwhile is not overwritten.
+  const holders = set.roles ? (set.roles as Array<{ slackId: string }>).map((r) => r.slackId) : [];
+  if (Object.keys(set).length) {
+    await Incident.updateOne({ _id: incident._id }, { $set: set, ...(holders.length ? { $addToSet: { members: { $each: holders } } } : {}) });
+  }
   for (const [path, value] of Object.entries(set)) incident.set(path, value);
+  if (holders.length) incident.set('members', [...new Set([...incident.members, ...holders])]);
 
   const update = await IncidentUpdate.create({
     incidentId: incident._id,
@@ -177,6 +186,9 @@ export async function updateIncident(deps: UpdateIncidentDeps, input: UpdateInci
   }
 
   await deps.publisher.publish(incident._id.toString(), update._id.toString());
+  // A change that came from Jira is not sent back to it (loop prevention); only fields Jira has are synced.
+  const jiraFields = ['title', 'description', 'priority', 'status', 'role:commander'];
+  if (deps.jiraSync && input.origin !== 'jira' && jiraFields.some((f) => f in diff)) await deps.jiraSync.queue(incident._id.toString(), update._id.toString());
   return { incident, updateId: update._id.toString() };
 }
 

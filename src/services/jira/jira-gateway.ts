@@ -4,6 +4,14 @@ import { ExternalCallError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { JiraIssueFields } from './prepare-jira-fields.js';
 
+export interface JiraAccount {
+  accountId: string;
+  email: string | null;
+  displayName: string;
+  /** `atlassian` for people, `app` for bots and integrations. */
+  accountType: string | null;
+}
+
 export interface JiraIssueRef {
   id: string;
   key: string;
@@ -17,6 +25,29 @@ export interface JiraGateway {
   addWatcher(issueKey: string, accountId: string): Promise<void>;
   upsertRemoteLink(issueKey: string, link: { globalId: string; url: string; title: string }): Promise<void>;
   findAccountIdByEmail(email: string): Promise<string | null>;
+  /** A Jira account by id (email may be null: Jira hides it by the user's privacy settings); cached. Null when unknown. */
+  findUserByAccountId(accountId: string): Promise<JiraAccount | null>;
+  /** The account id the app acts as (GET /myself), cached: webhooks it caused are echoes. */
+  myAccountId(): Promise<string>;
+  /** The watchers of an issue; [] when the issue is gone. */
+  listWatchers(issueKey: string): Promise<JiraAccount[]>;
+  /** Sets fields on an existing issue (PUT /issue/{key}); only the fields given change. */
+  editIssue(key: string, fields: Record<string, unknown>): Promise<void>;
+  /** The transitions available from the issue's current status, with the status each one leads to. */
+  getTransitions(key: string): Promise<JiraTransition[]>;
+  transition(key: string, transitionId: string): Promise<void>;
+  /** The name of the issue's current status. */
+  getIssueStatus(key: string): Promise<string>;
+  /** Assigns the issue to an account, or unassigns it with null. */
+  assign(key: string, accountId: string | null): Promise<void>;
+  linkIssues(link: { type: string; inwardKey: string; outwardKey: string }): Promise<void>;
+}
+
+export interface JiraTransition {
+  id: string;
+  name: string;
+  /** Name of the status it leads to. */
+  to: string;
 }
 
 export function createJiraGateway(options: { url: string; email: string; apiToken: string; timeoutMs: number; logger: Logger }): JiraGateway {
@@ -86,7 +117,84 @@ export function createJiraGateway(options: { url: string; email: string; apiToke
       accounts.set(key, accountId, accountId ? 3600 : 300);
       return accountId;
     },
+
+    findUserByAccountId: async (accountId) => {
+      const key = `id:${accountId}`;
+      const cached = accounts.get<JiraAccount | null>(key);
+      if (cached !== undefined) return cached;
+      let found: JiraAccount | null;
+      try {
+        const user = await client.users.getUser({ accountId });
+        found = user.accountId ? toAccount(user) : null;
+      } catch (error) {
+        const status = (error as { response?: { status?: number } }).response?.status;
+        if (status !== 404) throw toJiraError('getUser', error);
+        found = null;
+      }
+      accounts.set(key, found, found ? 3600 : 300);
+      return found;
+    },
+
+    myAccountId: async () => {
+      const cached = accounts.get<string>('myself');
+      if (cached) return cached;
+      const me = await call('getCurrentUser', () => client.myself.getCurrentUser());
+      const id = String(me.accountId ?? '');
+      accounts.set('myself', id, 0);
+      return id;
+    },
+
+    listWatchers: async (issueKey) => {
+      try {
+        const found = await client.issueWatchers.getIssueWatchers({ issueIdOrKey: issueKey });
+        return (found.watchers ?? []).filter((w) => w.accountId).map(toAccount);
+      } catch (error) {
+        if ((error as { response?: { status?: number } }).response?.status === 404) return [];
+        throw toJiraError('getIssueWatchers', error);
+      }
+    },
+
+    editIssue: (key, fields) =>
+      call('editIssue', async () => {
+        // notifyUsers stays at Jira's default: watchers hear about incident changes as they would from a person.
+        await client.issues.editIssue({ issueIdOrKey: key, fields: fields as never });
+      }),
+
+    getTransitions: (key) =>
+      call('getTransitions', async () => {
+        const found = await client.issues.getTransitions({ issueIdOrKey: key });
+        return (found.transitions ?? [])
+          .filter((t) => t.id && t.to?.name)
+          .map((t) => ({ id: String(t.id), name: String(t.name ?? ''), to: String(t.to!.name) }));
+      }),
+
+    transition: (key, transitionId) =>
+      call('doTransition', async () => {
+        await client.issues.doTransition({ issueIdOrKey: key, transition: { id: transitionId } });
+      }),
+
+    getIssueStatus: (key) =>
+      call('getIssue', async () => {
+        const issue = await client.issues.getIssue({ issueIdOrKey: key, fields: ['status'] });
+        const name = (issue.fields as { status?: { name?: string } } | undefined)?.status?.name;
+        if (!name) throw new Error(`issue ${key} has no status`);
+        return name;
+      }),
+
+    assign: (key, accountId) =>
+      call('assignIssue', async () => {
+        await client.issues.assignIssue({ issueIdOrKey: key, accountId });
+      }),
+
+    linkIssues: (link) =>
+      call('linkIssues', async () => {
+        await client.issueLinks.linkIssues({ type: { name: link.type }, inwardIssue: { key: link.inwardKey }, outwardIssue: { key: link.outwardKey } });
+      }),
   };
+}
+
+function toAccount(user: { accountId?: string; emailAddress?: string; displayName?: string; accountType?: string }): JiraAccount {
+  return { accountId: String(user.accountId), email: user.emailAddress ?? null, displayName: user.displayName ?? String(user.accountId), accountType: user.accountType ?? null };
 }
 
 function toJiraError(method: string, error: unknown): ExternalCallError {

@@ -1,5 +1,5 @@
 import { WebClient, ErrorCode, type WebAPICallResult } from '@slack/web-api';
-import type { KnownBlock } from '@slack/types';
+import type { HomeView, KnownBlock } from '@slack/types';
 import NodeCache from 'node-cache';
 import { ExternalCallError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -9,6 +9,14 @@ export interface SlackMessage {
   blocks?: KnownBlock[];
   /** Message metadata: the natural key that lets a retry find a message it already posted. */
   metadata?: { event_type: string; event_payload: Record<string, string | number | boolean> };
+}
+
+/** A message read back from Slack (for the timeline): `author` is the user id, or the bot id for a bot's message. */
+export interface FetchedMessage {
+  ts: string;
+  text: string;
+  author: string | null;
+  threadTs: string | null;
 }
 
 export interface SlackUserProfile {
@@ -38,8 +46,18 @@ export interface SlackGateway {
   addBookmark(channel: string, bookmark: { title: string; link: string; emoji?: string }): Promise<void>;
   hasBookmark(channel: string, link: string): Promise<boolean>;
   userProfile(userId: string): Promise<SlackUserProfile>;
+  /** The Slack user with this email (users.lookupByEmail), cached; null when nobody in the workspace has it. */
+  lookupUserByEmail(email: string): Promise<string | null>;
   botUserId(): Promise<string>;
   channelUrl(channelId: string): string;
+  /** The message's permalink (chat.getPermalink needs no scope). */
+  permalink(channel: string, ts: string): Promise<string>;
+  /** One message by its ts, top-level or a thread reply; null when it is gone or not visible to the bot. */
+  fetchMessage(channel: string, ts: string): Promise<FetchedMessage | null>;
+  /** An ephemeral reply through an interaction's response_url (not a Web API method: no scope, works where the bot is not a member). */
+  respond(responseUrl: string, message: SlackMessage): Promise<void>;
+  /** Replaces the user's Home tab (views.publish). */
+  publishHome(userId: string, view: HomeView): Promise<void>;
 }
 
 /** The Web API methods the services call, for the manifest's scopes (a test keeps them in step). */
@@ -59,6 +77,10 @@ export const SLACK_GATEWAY_METHODS = [
   'bookmarks.add',
   'bookmarks.list',
   'users.info',
+  'users.lookupByEmail',
+  'chat.getPermalink',
+  'conversations.replies',
+  'views.publish',
 ] as const;
 
 export function createSlackGateway(options: { token: string; apiUrl: string; logger: Logger; teamUrl?: string }): SlackGateway {
@@ -104,6 +126,23 @@ export function createSlackGateway(options: { token: string; apiUrl: string; log
   return {
     botUserId,
     findChannelByName,
+
+    lookupUserByEmail: async (email) => {
+      const key = `email:${email.toLowerCase()}`;
+      const cached = cache.get<string | null>(key);
+      if (cached !== undefined) return cached;
+      let id: string | null;
+      try {
+        const found = await call<WebAPICallResult & { user?: { id?: string; deleted?: boolean } }>('users.lookupByEmail', { email });
+        id = found.user?.id && !found.user.deleted ? found.user.id : null;
+      } catch (error) {
+        if (!(error instanceof ExternalCallError && error.details.apiError === 'users_not_found')) throw error;
+        id = null;
+      }
+      // A miss is kept shorter, so someone who joins the workspace is found soon.
+      cache.set(key, id, id ? 3600 : 300);
+      return id;
+    },
     channelUrl: (channelId) => `${options.teamUrl ?? 'https://slack.com/app_redirect?channel='}${channelId}`,
 
     createChannel: async (name, isPrivate) => {
@@ -219,6 +258,50 @@ export function createSlackGateway(options: { token: string; apiUrl: string; log
     hasBookmark: async (channel, link) => {
       const list = await call<WebAPICallResult & { bookmarks?: Array<{ link?: string }> }>('bookmarks.list', { channel_id: channel });
       return (list.bookmarks ?? []).some((b) => b.link === link);
+    },
+
+    permalink: async (channel, ts) => {
+      const found = await call<WebAPICallResult & { permalink?: string }>('chat.getPermalink', { channel, message_ts: ts });
+      return found.permalink ?? '';
+    },
+
+    fetchMessage: async (channel, ts) => {
+      type Found = { ts: string; text?: string; user?: string; bot_id?: string; thread_ts?: string };
+      const toMessage = (m: Found): FetchedMessage => ({ ts: m.ts, text: m.text ?? '', author: m.user ?? m.bot_id ?? null, threadTs: m.thread_ts ?? null });
+      try {
+        // History lists top-level messages only: a thread reply's ts brings back an older message, hence the check.
+        const history = await call<WebAPICallResult & { messages?: Found[] }>('conversations.history', { channel, latest: ts, inclusive: true, limit: 1 });
+        const top = history.messages?.find((m) => m.ts === ts);
+        if (top) return toMessage(top);
+        const thread = await call<WebAPICallResult & { messages?: Found[] }>('conversations.replies', { channel, ts, oldest: ts, inclusive: true, limit: 2 });
+        const reply = thread.messages?.find((m) => m.ts === ts);
+        return reply ? toMessage(reply) : null;
+      } catch (error) {
+        if (error instanceof ExternalCallError && ['not_in_channel', 'channel_not_found', 'thread_not_found', 'message_not_found'].includes(error.details.apiError ?? '')) return null;
+        throw error;
+      }
+    },
+
+    respond: async (responseUrl, message) => {
+      let response: Response;
+      try {
+        response = await fetch(responseUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) }),
+          signal: AbortSignal.timeout(10_000),
+        });
+      } catch (error) {
+        throw new ExternalCallError('slack_call_failed', `Slack response_url failed: ${(error as Error).message}`, { method: 'response_url', retryable: true, outcomeUnknown: true }, { cause: error });
+      }
+      if (!response.ok) {
+        const body = (await response.json().catch(() => ({}))) as { error?: string };
+        throw new ExternalCallError('slack_call_failed', `Slack response_url answered ${response.status}`, { method: 'response_url', status: response.status, apiError: body.error ?? 'unknown_error', retryable: response.status >= 500 });
+      }
+    },
+
+    publishHome: async (userId, view) => {
+      await call('views.publish', { user_id: userId, view });
     },
 
     userProfile: async (userId) => {

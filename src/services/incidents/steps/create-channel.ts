@@ -9,9 +9,8 @@ const MAX_NAME_TRIES = 5;
  * Creates the incident channel. The name is derived from the incident, so it is the natural key: if a retry finds
  * the name taken by a channel our bot created, that channel is the one an interrupted attempt made, and is adopted.
  */
-export async function createChannel({ incident, deps, reconcile, record }: StepContext): Promise<void> {
+export async function createChannel({ incident, deps, record }: StepContext): Promise<void> {
   if (incident.channel?.id) return;
-  const bot = reconcile ? await deps.slack.botUserId() : null;
   for (let attempt = 1; attempt <= MAX_NAME_TRIES; attempt++) {
     const name = buildChannelName({
       prefix: deps.settings.channels.namePrefix,
@@ -26,7 +25,9 @@ export async function createChannel({ incident, deps, reconcile, record }: StepC
       await IncidentUpdate.create({ incidentId: incident._id, eventType: 'channel_created', eventAt: new Date(), origin: 'system', message: `#${created.name}` });
       return;
     }
-    if (bot) {
+    // Taken: by a channel our bot made for this incident (an earlier or a concurrent run), or by someone else.
+    const bot = await deps.slack.botUserId();
+    {
       const existing = await deps.slack.findChannelByName(name);
       if (existing && existing.creator === bot) {
         await record({ 'channel.id': existing.id, 'channel.name': existing.name });

@@ -1,0 +1,39 @@
+import type { Job } from 'agenda';
+import { z } from 'zod';
+import { syncIncidentChangeToJira, type JiraSyncDeps } from '../../services/jira/sync-incident-to-jira.js';
+
+const jiraSyncData = z.object({
+  incidentId: z.string().regex(/^[a-f0-9]{24}$/),
+  updateId: z.string().regex(/^[a-f0-9]{24}$/),
+});
+
+export type JiraSyncData = z.infer<typeof jiraSyncData>;
+
+/**
+ * Writes one recorded change to the incident's Jira ticket (and makes the post-mortem of a P1/P2 at MITIGATED).
+ * Safe to run twice: what was written is recorded on the update. After the last try the change stays pending, and
+ * the next change of the same incident writes it first.
+ */
+export function jiraSyncJob(deps: JiraSyncDeps, maxAttempts: number, lockLifetimeMs: number) {
+  return async (job: Job<JiraSyncData>): Promise<void> => {
+    const data = jiraSyncData.safeParse(job.attrs.data);
+    if (!data.success) {
+      deps.logger.error('jira sync job has bad data; dropped', { job: job.attrs.name });
+      return;
+    }
+    const attempt = (job.attrs.failCount ?? 0) + 1;
+    // A walk through the workflow makes several calls: keep the lock, or Agenda would cancel and rerun it meanwhile.
+    const keepAlive = setInterval(() => void job.touch().catch(() => undefined), Math.max(100, Math.floor(lockLifetimeMs / 3)));
+    try {
+      await syncIncidentChangeToJira(deps, data.data.incidentId, data.data.updateId, attempt);
+    } catch (error) {
+      if (attempt < maxAttempts) {
+        deps.logger.warn('incident change not written to Jira yet; will retry', { attempt, error: (error as Error).message });
+        throw error;
+      }
+      deps.logger.error('incident change not written to Jira after the last try; the next change will carry it', { error: (error as Error).message });
+    } finally {
+      clearInterval(keepAlive);
+    }
+  };
+}
