@@ -1,4 +1,4 @@
-import { Agenda, type Job } from 'agenda';
+import { Agenda, InMemoryNotificationChannel, type Job } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import { ExternalCallError } from '../../errors.js';
@@ -36,6 +36,9 @@ export interface JobSettings {
 export function createAgenda(db: Db, settings: JobSettings): Agenda {
   return new Agenda({
     backend: new MongoBackend({ mongo: db }),
+    // Jobs queued by this process start at once instead of at the next poll; polling still finds the jobs of other
+    // instances and the retries due later. (Change streams, the cross-process channel, do not exist on FerretDB.)
+    notificationChannel: new InMemoryNotificationChannel(),
     processEvery: settings.pollMs,
     defaultLockLifetime: settings.lockLifetimeMs,
     removeOnComplete: true,
