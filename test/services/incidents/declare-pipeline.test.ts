@@ -4,31 +4,15 @@ import { IncidentUpdate } from '../../../src/models/incident-update.js';
 import { StepClaim } from '../../../src/models/step-claim.js';
 import { declareIncident } from '../../../src/services/incidents/declare-incident.js';
 import { runDeclareStep, type StepDeps } from '../../../src/services/incidents/declare-pipeline.js';
-import { validateDeclaration, type Declaration } from '../../../src/services/incidents/validate-declaration.js';
+import type { Declaration } from '../../../src/services/incidents/validate-declaration.js';
+import { validDeclaration } from '../../support/factories.js';
 import { connectTestDatabase, dropTestDatabase } from '../../support/database.js';
 import { FakeJira, FakeScheduler, FakeSlack, silentLogger } from '../../support/fakes.js';
 import { defaultSettings } from '../../support/settings.js';
 
 const settings = defaultSettings();
 
-function declaration(impacts: Record<string, string>, featureTeam: string | null = null): Declaration {
-  const result = validateDeclaration(settings, {
-    impacts,
-    category: 'cdn',
-    environments: ['PRD'],
-    platforms: ['platform-All'],
-    title: 'Images do not load',
-    description: 'The CDN answers 503 for every image.',
-    zendeskTicketId: null,
-    sellerContractId: null,
-    zohoDeskTicketId: null,
-    isKeyAccount: false,
-    isGoldenList: false,
-    featureTeam,
-  });
-  assert.ok(result.ok);
-  return result.value;
-}
+const declaration = (impacts: Record<string, string>, featureTeam: string | null = null): Declaration => validDeclaration(settings, { impacts, featureTeam });
 
 describe('the declare pipeline (services, with fakes and a real database)', () => {
   let scheduler: FakeScheduler;

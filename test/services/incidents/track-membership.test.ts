@@ -1,10 +1,9 @@
+import { declaredIncident } from '../../support/factories.js';
 import assert from 'node:assert/strict';
 import { Incident } from '../../../src/models/incident.js';
-import { declareIncident } from '../../../src/services/incidents/declare-incident.js';
 import { trackMembership } from '../../../src/services/incidents/track-membership.js';
-import { validateDeclaration } from '../../../src/services/incidents/validate-declaration.js';
 import { connectTestDatabase, dropTestDatabase } from '../../support/database.js';
-import { FakeScheduler, silentLogger } from '../../support/fakes.js';
+import { silentLogger } from '../../support/fakes.js';
 import { defaultSettings } from '../../support/settings.js';
 
 const settings = defaultSettings();
@@ -15,22 +14,7 @@ describe('trackMembership (incident members follow the incident channel)', () =>
   after(() => dropTestDatabase());
   beforeEach(async () => {
     await Incident.deleteMany({});
-    const result = validateDeclaration(settings, {
-      impacts: { business: 'HT' },
-      category: 'cdn',
-      environments: ['PRD'],
-      platforms: ['platform-All'],
-      title: 'Images do not load',
-      description: 'The CDN answers 503 for every image.',
-      zendeskTicketId: null,
-      sellerContractId: null,
-      zohoDeskTicketId: null,
-      isKeyAccount: false,
-      isGoldenList: false,
-      featureTeam: null,
-    });
-    assert.ok(result.ok);
-    const { incident } = await declareIncident({ settings, scheduler: new FakeScheduler(), logger: silentLogger() }, { declaration: result.value, reporter: { slackId: 'UALICE' }, submissionKey: 'V1' });
+    const incident = await declaredIncident(settings, { submissionKey: 'V1' });
     await Incident.updateOne({ _id: incident._id }, { $set: { 'channel.id': 'CINC', members: ['UALICE'] } });
   });
   const members = async () => (await Incident.findOne({ 'channel.id': 'CINC' }))?.members;

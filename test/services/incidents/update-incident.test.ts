@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { RefusedError } from '../../../src/errors.js';
 import { Incident } from '../../../src/models/incident.js';
 import { IncidentUpdate } from '../../../src/models/incident-update.js';
-import { declareIncident } from '../../../src/services/incidents/declare-incident.js';
 import { updateIncident, type ChangePublisher, type UpdateIncidentDeps } from '../../../src/services/incidents/update-incident.js';
-import { validateDeclaration } from '../../../src/services/incidents/validate-declaration.js';
+import { declaredIncident } from '../../support/factories.js';
 import { connectTestDatabase, dropTestDatabase } from '../../support/database.js';
 import { FakeScheduler, silentLogger } from '../../support/fakes.js';
 import { defaultSettings } from '../../support/settings.js';
@@ -29,15 +28,8 @@ describe('updateIncident', () => {
     deps = { settings, publisher: new RecordingPublisher(), scheduler: new FakeScheduler(), logger: silentLogger(), now: () => now };
   });
 
-  async function declare(impacts: Record<string, string>, featureTeam: string | null = null) {
-    const result = validateDeclaration(settings, {
-      impacts, category: 'cdn', environments: ['PRD'], platforms: ['platform-All'], title: 'Images do not load', description: 'The CDN answers 503.',
-      zendeskTicketId: null, sellerContractId: null, zohoDeskTicketId: null, isKeyAccount: false, isGoldenList: false, featureTeam,
-    });
-    assert.ok(result.ok);
-    const { incident } = await declareIncident({ settings, scheduler: deps.scheduler, logger: deps.logger }, { declaration: result.value, reporter: { slackId: 'UALICE' }, submissionKey: `V${Math.random()}` });
-    return incident._id.toString();
-  }
+  const declare = async (impacts: Record<string, string>, featureTeam: string | null = null) =>
+    (await declaredIncident(settings, { change: { impacts, featureTeam }, scheduler: deps.scheduler }))._id.toString();
 
   it('records the change, its milestones and a timeline entry, and queues it for Slack', async () => {
     const id = await declare({ business: 'HT' });

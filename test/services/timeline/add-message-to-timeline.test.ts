@@ -1,14 +1,13 @@
+import { declaredIncident } from '../../support/factories.js';
 import assert from 'node:assert/strict';
 import { Types } from 'mongoose';
 import { Incident, type IncidentDocument } from '../../../src/models/incident.js';
 import { IncidentUpdate } from '../../../src/models/incident-update.js';
 import { TimelineMessage, timelineMessageKey } from '../../../src/models/timeline-message.js';
-import { declareIncident } from '../../../src/services/incidents/declare-incident.js';
-import { validateDeclaration } from '../../../src/services/incidents/validate-declaration.js';
 import { addMessageToTimeline, tsToDate, type AddMessageToTimelineInput, type TimelineDeps } from '../../../src/services/timeline/add-message-to-timeline.js';
 import { ALREADY_IN_TIMELINE } from '../../../src/views/timeline-messages.js';
 import { connectTestDatabase, dropTestDatabase } from '../../support/database.js';
-import { FakeScheduler, FakeSlack, silentLogger } from '../../support/fakes.js';
+import { FakeSlack, silentLogger } from '../../support/fakes.js';
 import { defaultSettings } from '../../support/settings.js';
 
 const settings = defaultSettings();
@@ -16,22 +15,7 @@ const ALICE = 'UALICE';
 const BOB = 'UBOB';
 
 async function incidentWithChannel(channel: string, key: string): Promise<IncidentDocument> {
-  const result = validateDeclaration(settings, {
-    impacts: { business: 'HT' },
-    category: 'cdn',
-    environments: ['PRD'],
-    platforms: ['platform-All'],
-    title: 'Images do not load',
-    description: 'The CDN answers 503 for every image.',
-    zendeskTicketId: null,
-    sellerContractId: null,
-    zohoDeskTicketId: null,
-    isKeyAccount: false,
-    isGoldenList: false,
-    featureTeam: null,
-  });
-  assert.ok(result.ok);
-  const { incident } = await declareIncident({ settings, scheduler: new FakeScheduler(), logger: silentLogger() }, { declaration: result.value, reporter: { slackId: ALICE }, submissionKey: key });
+  const incident = await declaredIncident(settings, { reporter: ALICE, submissionKey: key });
   await Incident.updateOne({ _id: incident._id }, { $set: { 'channel.id': channel, 'channel.name': `inc-${incident.number}` } });
   return (await Incident.findById(incident._id))!;
 }
