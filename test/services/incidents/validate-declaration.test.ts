@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
 import { declarationShape, validateDeclaration, type DeclarationDraft } from '../../../src/services/incidents/validate-declaration.js';
+import { declarationDraft } from '../../support/factories.js';
 import { defaultSettings } from '../../support/settings.js';
 
-const draft = (change: Partial<DeclarationDraft> = {}): DeclarationDraft => ({
-  impacts: { business: 'HI', customers: 'NO', sellers: 'NO', employees: 'NO' },
-  category: 'payment',
-  environments: ['STG', 'PRD'],
-  platforms: ['platform-All'],
-  title: 'Card payments failing',
-  description: 'Every card payment fails since 10:02.',
-  zendeskTicketId: null,
-  sellerContractId: null,
-  zohoDeskTicketId: null,
-  isKeyAccount: false,
-  isGoldenList: false,
-  featureTeam: null,
-  ...change,
-});
+// A P2 on card payments, typed with the environments out of the settings' order.
+const draft = (change: Partial<DeclarationDraft> = {}): DeclarationDraft =>
+  declarationDraft({
+    impacts: { business: 'HI', customers: 'NO', sellers: 'NO', employees: 'NO' },
+    category: 'payment',
+    environments: ['STG', 'PRD'],
+    title: 'Card payments failing',
+    description: 'Every card payment fails since 10:02.',
+    ...change,
+  });
 
 describe('validateDeclaration', () => {
   const settings = defaultSettings();
