@@ -2,6 +2,7 @@ import { IncidentUpdate } from '../../../models/incident-update.js';
 import { JiraTicket } from '../../../models/jira-ticket.js';
 import { incidentLabel, prepareJiraFields, ticketProjectKey } from '../../jira/prepare-jira-fields.js';
 import type { StepContext } from '../declare-pipeline.js';
+import { toIncidentFacts } from '../incident-facts.js';
 
 /**
  * Creates the incident's Jira ticket, with the reporter as reporter and watcher. The incident's label on the ticket is
@@ -22,26 +23,7 @@ export async function createJiraTicket({ incident, deps, reconcile, record }: St
       (await jira.createIssue(
         prepareJiraFields(
           settings,
-          {
-            incidentId,
-            number: incident.number,
-            title: incident.title,
-            description: incident.description,
-            priority: incident.priority,
-            category: incident.category,
-            environments: [...incident.environments],
-            platforms: [...incident.platforms],
-            businessImpact: incident.businessImpact ?? null,
-            featureTeam: incident.featureTeam ?? null,
-            reporterName: reporter.name,
-            customer: { zendeskTicketId: incident.customer?.zendeskTicketId ?? null },
-            seller: {
-              contractId: incident.seller?.contractId ?? null,
-              zohoDeskTicketId: incident.seller?.zohoDeskTicketId ?? null,
-              isKeyAccount: incident.seller?.isKeyAccount ?? false,
-              isGoldenList: incident.seller?.isGoldenList ?? false,
-            },
-          },
+          { ...toIncidentFacts(incident), incidentId, featureTeam: incident.featureTeam ?? null, reporterName: reporter.name },
           accountId,
         ),
       ));
