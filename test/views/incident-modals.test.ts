@@ -26,7 +26,7 @@ const facts = (status: IncidentFacts['status']): IncidentFacts => ({
   customer: { zendeskTicketId: null },
   seller: { contractId: null, zohoDeskTicketId: null, isKeyAccount: false, isGoldenList: false },
 });
-const doc = (milestones: Record<string, Date | null>) => ({ milestones: { declared: new Date(0), ...milestones } }) as unknown as IncidentDocument;
+const doc = (milestones: Partial<Record<string, Date>>) => ({ milestones: { declared: new Date(0), ...milestones } }) as unknown as IncidentDocument;
 
 describe('incident modals', () => {
   it('every kind, at every status, stays within Slack limits', () => {
