@@ -4,8 +4,26 @@ import { IncidentUpdate } from '../models/incident-update.js';
 import { incidentModal, type IncidentModalKind } from '../views/incident-modals.js';
 import { toIncidentFacts } from '../services/incidents/incident-facts.js';
 import type { ListenerDeps } from './deps.js';
+import type { IncidentDocument } from '../models/incident.js';
+import { refusalFor, type IncidentAction } from '../services/incidents/authorize.js';
 
 export type { IncidentModalKind };
+
+/** What each modal lets its user do to the incident; the status recap is read-only and open to anyone. */
+const ACTION_OF_MODAL: Record<IncidentModalKind, IncidentAction | null> = {
+  update: 'change',
+  edit: 'change',
+  timeline: 'change',
+  close: 'close',
+  roles: 'assign_roles',
+  status: null,
+};
+
+/** Why this user may not open this modal of this incident, or null. Every entry point asks before opening one. */
+export function refusalToOpen(deps: ListenerDeps, incident: IncidentDocument, userId: string, kind: IncidentModalKind): string | null {
+  const action = ACTION_OF_MODAL[kind];
+  return action ? refusalFor(deps.settings, incident, userId, action) : null;
+}
 
 /** The modal of one kind for one incident, or null when the incident does not exist. */
 export async function buildIncidentModal(deps: ListenerDeps, incidentId: string, kind: IncidentModalKind): Promise<ModalView | null> {

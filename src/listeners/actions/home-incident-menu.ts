@@ -1,18 +1,14 @@
 import type { AllMiddlewareArgs, BlockAction, OverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import { refusalFor, type IncidentAction } from '../../services/incidents/authorize.js';
 import { HOME_MENU_KINDS, homeRefusalModal, type HomeMenuKind } from '../../views/home-tab.js';
 import type { ListenerDeps } from '../deps.js';
-import { openIncidentModal } from '../incident-modals.js';
+import { openIncidentModal, refusalToOpen } from '../incident-modals.js';
 
 const choice = z.object({
   value: z.string().regex(new RegExp(`^(${HOME_MENU_KINDS.join('|')}):[a-f0-9]{24}$`)),
   userId: z.string().min(1),
   triggerId: z.string().min(1),
 });
-
-/** What each menu entry needs; the status recap is read-only and open to anyone. */
-const ACTION_OF: Record<HomeMenuKind, IncidentAction | null> = { update: 'change', close: 'close', status: null };
 
 /**
  * An incident's overflow menu on the Home tab (value `<kind>:<incidentId>`): opens the update, close or status modal
@@ -30,8 +26,7 @@ export function homeIncidentMenu(deps: ListenerDeps) {
     const [kind, incidentId] = value.split(':') as [HomeMenuKind, string];
     try {
       const incident = await deps.services.findIncidentById(incidentId);
-      const needs = ACTION_OF[kind];
-      const refusal = !incident ? 'That incident does not exist (any more).' : needs ? refusalFor(deps.settings, incident, userId, needs) : null;
+      const refusal = !incident ? 'That incident does not exist (any more).' : refusalToOpen(deps, incident, userId, kind);
       if (refusal) {
         await client.views.open({ trigger_id: triggerId, view: homeRefusalModal(refusal) });
         return;

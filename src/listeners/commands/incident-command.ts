@@ -1,11 +1,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { refusalFor } from '../../services/incidents/authorize.js';
 import { declareModal } from '../../views/declare-modal.js';
 import { helpText } from '../../views/help.js';
 import { COMMAND } from '../../views/ids.js';
 import { selectIncidentModal } from '../../views/incident-modals.js';
 import type { ListenerDeps } from '../deps.js';
-import { openIncidentModal, type IncidentModalKind } from '../incident-modals.js';
+import { openIncidentModal, refusalToOpen, type IncidentModalKind } from '../incident-modals.js';
 
 const DECLARE_WORDS = new Set(['', 'open', 'declare', 'new']);
 const INCIDENT_WORDS: Record<string, IncidentModalKind> = {
@@ -17,14 +16,6 @@ const INCIDENT_WORDS: Record<string, IncidentModalKind> = {
   status: 'status',
   timeline: 'timeline',
   note: 'timeline',
-};
-/** What each subcommand needs the user to be allowed to do; `status` is read-only. */
-const ACTION_OF: Partial<Record<IncidentModalKind, 'change' | 'close' | 'assign_roles'>> = {
-  update: 'change',
-  edit: 'change',
-  timeline: 'change',
-  close: 'close',
-  roles: 'assign_roles',
 };
 
 /**
@@ -50,8 +41,7 @@ export function incidentCommand(deps: ListenerDeps) {
         await client.views.open({ trigger_id: body.trigger_id, view: selectIncidentModal(kind, await deps.services.listOpenIncidents()) });
         return;
       }
-      const action = ACTION_OF[kind];
-      const refusal = action ? refusalFor(deps.settings, incident, body.user_id, action) : null;
+      const refusal = refusalToOpen(deps, incident, body.user_id, kind);
       if (refusal) {
         await respond({ response_type: 'ephemeral', text: `:no_entry: ${refusal}` });
         return;

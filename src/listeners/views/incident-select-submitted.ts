@@ -1,13 +1,11 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
-import { refusalFor } from '../../services/incidents/authorize.js';
 import { INCIDENT_ACTION, INCIDENT_BLOCK } from '../../views/ids.js';
 import type { ListenerDeps } from '../deps.js';
-import { buildIncidentModal } from '../incident-modals.js';
+import { buildIncidentModal, refusalToOpen } from '../incident-modals.js';
 import { ViewState } from './view-state.js';
 
 const kindSchema = z.object({ kind: z.enum(['update', 'roles', 'edit', 'close', 'status', 'timeline']) });
-const ACTION_OF = { update: 'change', edit: 'change', timeline: 'change', close: 'close', roles: 'assign_roles' } as const;
 
 /** The incident picker was submitted: the picker turns into the form the command asked for. */
 export function incidentSelectSubmitted(deps: ListenerDeps) {
@@ -20,7 +18,7 @@ export function incidentSelectSubmitted(deps: ListenerDeps) {
       return;
     }
     const kind = meta.data.kind;
-    const refusal = kind === 'status' ? null : refusalFor(deps.settings, incident, body.user.id, ACTION_OF[kind]);
+    const refusal = refusalToOpen(deps, incident, body.user.id, kind);
     if (refusal) {
       await ack({ response_action: 'errors', errors: { [INCIDENT_BLOCK.selectIncident]: refusal } });
       return;
