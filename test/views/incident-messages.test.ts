@@ -1,26 +1,10 @@
 import assert from 'node:assert/strict';
-import { announcementMessage, channelTopic, commsProcessMessage, rolesMessage, stepFailedMessage, ticketCreatedMessage, type IncidentFacts } from '../../src/views/incident-messages.js';
+import { announcementMessage, channelTopic, commsProcessMessage, rolesMessage, stepFailedMessage, ticketCreatedMessage } from '../../src/views/incident-messages.js';
+import { longestIncidentFacts } from '../support/factories.js';
 import { validateMessageBlocks } from '../support/slack-emulator/block-kit-limits.js';
 import { defaultSettings } from '../support/settings.js';
 
-const longest: IncidentFacts = {
-  id: '65f000000000000000000001',
-  number: 987654,
-  title: 'T'.repeat(128),
-  description: 'D<&>'.repeat(300),
-  status: 'OPEN',
-  priority: 1,
-  category: 'payment',
-  environments: ['PRD', 'STG', 'INT'],
-  platforms: ['platform-FR'],
-  businessImpact: 'Highest',
-  reporterSlackId: 'U0123456789',
-  roles: [{ role: 'commander', slackId: 'U0123456789' }],
-  jira: { key: 'INC-123456', url: `https://example.atlassian.net/browse/INC-123456` },
-  channelId: 'C0123456789',
-  customer: { zendeskTicketId: 'Z'.repeat(128) },
-  seller: { contractId: 'S'.repeat(128), zohoDeskTicketId: 'H'.repeat(256), isKeyAccount: true, isGoldenList: true },
-};
+const longest = longestIncidentFacts();
 
 describe('incident messages', () => {
   const settings = defaultSettings();

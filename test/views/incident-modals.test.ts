@@ -5,27 +5,11 @@ import { incidentModal, selectIncidentModal, type IncidentModalKind } from '../.
 import type { IncidentFacts } from '../../src/views/incident-messages.js';
 import { keyEventsMessage } from '../../src/views/key-events-message.js';
 import { validateMessageBlocks, validateView } from '../support/slack-emulator/block-kit-limits.js';
+import { longestIncidentFacts } from '../support/factories.js';
 import { defaultSettings } from '../support/settings.js';
 
 const settings = defaultSettings();
-const facts = (status: IncidentFacts['status']): IncidentFacts => ({
-  id: '65f000000000000000000001',
-  number: 123456,
-  title: 'T<&>'.repeat(32),
-  description: 'D'.repeat(1200),
-  status,
-  priority: 1,
-  category: 'payment',
-  environments: ['PRD', 'STG', 'INT'],
-  platforms: ['platform-FR'],
-  businessImpact: 'Highest',
-  reporterSlackId: 'U0123456789',
-  roles: [{ role: 'commander', slackId: 'U0123456789' }],
-  jira: { key: 'INC-1', url: 'https://example.atlassian.net/browse/INC-1' },
-  channelId: 'C0123456789',
-  customer: { zendeskTicketId: null },
-  seller: { contractId: null, zohoDeskTicketId: null, isKeyAccount: false, isGoldenList: false },
-});
+const facts = (status: IncidentFacts['status']): IncidentFacts => longestIncidentFacts({ status });
 const doc = (milestones: Partial<Record<string, Date>>) => ({ milestones: { declared: new Date(0), ...milestones } }) as unknown as IncidentDocument;
 
 describe('incident modals', () => {
