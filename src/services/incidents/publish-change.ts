@@ -6,6 +6,7 @@ import { MESSAGE_EVENT } from '../../views/ids.js';
 import { announcementMessage, channelTopic, rolesMessage } from '../../views/incident-messages.js';
 import { incidentUpdateMessage, incidentsChannelMessage, roleAssignedMessage, type UpdateFacts } from '../../views/incident-update-messages.js';
 import type { SlackGateway, SlackMessage } from '../slack/slack-gateway.js';
+import { postOnce } from '../slack/post-once.js';
 import { buildChannelName } from './channel-name.js';
 import { keyEventsMessage } from '../../views/key-events-message.js';
 import { toIncidentFacts } from './incident-facts.js';
@@ -44,19 +45,14 @@ export async function publishIncidentChange(deps: PublishDeps, incidentId: strin
     await IncidentUpdate.updateOne({ _id: update._id }, { $set: set });
     for (const [k, v] of Object.entries(set)) update.set(k, v);
   };
-  const postOnce = async (channel: string, eventType: string, message: SlackMessage, payload: Record<string, string>) => {
-    if (attempt > 1) {
-      const found = await slack.findPostedMessage(channel, eventType, payload);
-      if (found) return found;
-    }
-    return (await slack.postMessage(channel, message)).ts;
-  };
+  const postUpdateOnce = (channel: string, eventType: string, message: SlackMessage) =>
+    postOnce(slack, channel, eventType, message, { lookFirst: attempt > 1, match: { update_id: updateFacts.id } });
   const changed = (...fields: string[]) => fields.some((f) => f in changes);
   const channel = incident.channel?.id && !incident.channel.archived ? incident.channel.id : null;
 
   if (channel) {
     if (!effects?.channelMessageTs) {
-      const ts = await postOnce(channel, MESSAGE_EVENT.update, incidentUpdateMessage(settings, facts, updateFacts), { update_id: updateFacts.id });
+      const ts = await postUpdateOnce(channel, MESSAGE_EVENT.update, incidentUpdateMessage(settings, facts, updateFacts));
       await record({ channelMessageTs: ts });
     }
     if (!effects?.topicSet && changed('status', 'priority', 'category', 'environments')) {
@@ -97,7 +93,7 @@ export async function publishIncidentChange(deps: PublishDeps, incidentId: strin
   if (announce && settings.channels.incidents && !effects?.announcementTs) {
     const target = await slack.resolveChannel(settings.channels.incidents);
     if (target) {
-      const ts = await postOnce(target, MESSAGE_EVENT.incidentsChannel, incidentsChannelMessage(settings, facts, announce, updateFacts), { update_id: updateFacts.id });
+      const ts = await postUpdateOnce(target, MESSAGE_EVENT.incidentsChannel, incidentsChannelMessage(settings, facts, announce, updateFacts));
       await record({ announcementTs: ts });
     } else deps.logger.warn('incidents channel not found; check the settings', { incident: incident.number, channel: settings.channels.incidents });
   }

@@ -5,7 +5,7 @@ import { alertChannelsFor } from '../../alerts/route-alerts.js';
 import { ticketProjectKey } from '../../jira/prepare-jira-fields.js';
 import type { StepContext } from '../declare-pipeline.js';
 import { toIncidentFacts } from '../incident-facts.js';
-import { postOnce } from './set-up-channel.js';
+import { postStepOnce } from './set-up-channel.js';
 
 /** P4–P5: no channel; the reporter gets a DM and the alert channels of the priority and email domain get a post. */
 export async function notifyReporterAndAlertChannels(ctx: StepContext): Promise<void> {
@@ -31,7 +31,7 @@ export async function notifyReporterAndAlertChannels(ctx: StepContext): Promise<
     }
     const done = incident.effects?.alertPosts ?? [];
     if (done.some((p) => p.channel === channel)) continue;
-    const ts = await postOnce(ctx, channel, MESSAGE_EVENT.ticketCreated, ticketCreatedMessage(deps.settings, facts, 'channel'));
+    const ts = await postStepOnce(ctx, channel, MESSAGE_EVENT.ticketCreated, ticketCreatedMessage(deps.settings, facts, 'channel'));
     const alertPosts = [...done.map((p) => ({ channel: p.channel, ts: p.ts })), { channel, ts }];
     await Incident.updateOne({ _id: incident._id }, { $set: { 'effects.alertPosts': alertPosts } });
     incident.set('effects.alertPosts', alertPosts);

@@ -2,6 +2,7 @@ import type { IncidentDocument } from '../../../models/incident.js';
 import { MESSAGE_EVENT } from '../../../views/ids.js';
 import { announcementMessage, channelTopic, commsProcessMessage, rolesMessage } from '../../../views/incident-messages.js';
 import type { SlackMessage } from '../../slack/slack-gateway.js';
+import { postOnce } from '../../slack/post-once.js';
 import { incidentsChannelMessage } from '../../../views/incident-update-messages.js';
 import type { StepContext } from '../declare-pipeline.js';
 import { toIncidentFacts } from '../incident-facts.js';
@@ -23,7 +24,7 @@ export async function setUpChannel(ctx: StepContext): Promise<void> {
     await record({ 'effects.reporterInvited': true });
   }
   if (!effects?.announcementTs) {
-    const ts = await postOnce(ctx, channel, MESSAGE_EVENT.announcement, announcementMessage(deps.settings, facts));
+    const ts = await postStepOnce(ctx, channel, MESSAGE_EVENT.announcement, announcementMessage(deps.settings, facts));
     await record({ 'effects.announcementTs': ts, 'effects.announcementShowsJira': facts.jira !== null });
   }
   if (!effects?.announcementPinned) {
@@ -31,17 +32,17 @@ export async function setUpChannel(ctx: StepContext): Promise<void> {
     await record({ 'effects.announcementPinned': true });
   }
   if (!effects?.rolesMessageTs) {
-    const ts = await postOnce(ctx, channel, MESSAGE_EVENT.roles, rolesMessage(deps.settings, facts));
+    const ts = await postStepOnce(ctx, channel, MESSAGE_EVENT.roles, rolesMessage(deps.settings, facts));
     await record({ 'effects.rolesMessageTs': ts });
   }
   if (needsCommsProcess(ctx, incident) && !effects?.commsReminderTs) {
-    const ts = await postOnce(ctx, channel, MESSAGE_EVENT.commsReminder, commsProcessMessage(deps.settings, facts));
+    const ts = await postStepOnce(ctx, channel, MESSAGE_EVENT.commsReminder, commsProcessMessage(deps.settings, facts));
     await record({ 'effects.commsReminderTs': ts });
   }
   if (isAnnounced(ctx, incident) && !effects?.incidentsChannelTs) {
     const target = await deps.slack.resolveChannel(deps.settings.channels.incidents!);
     if (target) {
-      const ts = await postOnce(ctx, target, MESSAGE_EVENT.incidentsChannel, incidentsChannelMessage(deps.settings, facts, 'declared'));
+      const ts = await postStepOnce(ctx, target, MESSAGE_EVENT.incidentsChannel, incidentsChannelMessage(deps.settings, facts, 'declared'));
       await record({ 'effects.incidentsChannelTs': ts });
     } else deps.logger.warn('incidents channel not found; check the settings', { incident: incident.number });
   }
@@ -59,10 +60,6 @@ function needsCommsProcess({ deps }: StepContext, incident: IncidentDocument): b
 }
 
 /** Posts a message, unless an interrupted earlier attempt already did: then its timestamp is found by its metadata. */
-export async function postOnce({ incident, deps, reconcile }: StepContext, channel: string, eventType: string, message: SlackMessage): Promise<string> {
-  if (reconcile) {
-    const existing = await deps.slack.findPostedMessage(channel, eventType, { incident_id: incident._id.toString() });
-    if (existing) return existing;
-  }
-  return (await deps.slack.postMessage(channel, message)).ts;
+export function postStepOnce({ incident, deps, reconcile }: StepContext, channel: string, eventType: string, message: SlackMessage): Promise<string> {
+  return postOnce(deps.slack, channel, eventType, message, { lookFirst: reconcile, match: { incident_id: incident._id.toString() } });
 }
