@@ -4,7 +4,7 @@
 //
 //   --if-needed   do nothing when MONGODB_URI is set (a real MongoDB is used instead)
 //
-// The binary is rebuilt when tools/ferretdb/{go.mod,go.sum,main.go} change (a stamp file beside it
+// The binary is rebuilt when tools/ferretdb/{go.mod,go.sum,*.go} change (a stamp file beside it
 // records their hash). Concurrent runs are serialised with a lock directory; only one builds.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -38,7 +38,8 @@ function fail(msg) {
 
 function sourceHash() {
   const h = createHash('sha256');
-  for (const f of ['go.mod', 'go.sum', 'main.go']) {
+  const goFiles = fs.readdirSync(srcDir).filter((f) => f.endsWith('.go')).sort();
+  for (const f of ['go.mod', 'go.sum', ...goFiles]) {
     h.update(f);
     h.update('\0');
     h.update(fs.readFileSync(path.join(srcDir, f)));

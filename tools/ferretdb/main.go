@@ -87,7 +87,7 @@ func run(listenAddr, dataDir, logLevel string, exitOnStdinEOF bool) error {
 		Listener:  ferretdb.ListenerConfig{TCP: listenAddr},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
+		SQLiteURL: "file:" + dir + "/?_pragma=synchronous(normal)",
 	})
 	if err != nil {
 		return err
@@ -95,6 +95,7 @@ func run(listenAddr, dataDir, logLevel string, exitOnStdinEOF bool) error {
 
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()
+	go newIDIndexer(dir, logger).run(ctx)
 
 	fmt.Printf("ferretdb listening on %s\n", listenAddr)
 
