@@ -2,8 +2,10 @@
  * Jira webhook receiver benchmark: signed deliveries from a second process (child_process.fork of this file with
  * `--jira-webhooks-load`) over loopback keep-alive connections, first against a bare `node:http` server that only
  * answers 200, then against the real receiver (signature, zod, delivery recorded, change applied through
- * updateIncident on a real database). Each delivery alternates an incident's Jira priority (P2 <-> P3) so every one
- * applies. Reported: answered deliveries/s of both, applied deliveries/s, the ratio, errors, RSS start/middle/end.
+ * updateIncident on a real database) for the soak duration (60 s by default), sampling memory every 5 s. Each
+ * delivery alternates an incident's Jira priority (P2 <-> P3) so every one applies. Last, the database floor: the
+ * least database work one applied change needs (read the incident, write it, insert the timeline entry), one after the
+ * other on the same connection, which bounds what any receiver can apply per second on this database.
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,10 +22,12 @@ import { createJiraWebhookReceiver } from '../src/listeners/http/jira-webhook.js
 import { signHubBody } from '../src/listeners/http/verify-signature.js';
 import { createLogger } from '../src/logger.js';
 import { Incident } from '../src/models/incident.js';
+import { IncidentUpdate } from '../src/models/incident-update.js';
 import { JiraDelivery } from '../src/models/jira-delivery.js';
 import { JiraTicket } from '../src/models/jira-ticket.js';
 import type { ApplyJiraDeps } from '../src/services/jira/apply-jira-webhook.js';
 import type { JiraGateway } from '../src/services/jira/jira-gateway.js';
+import { createTicketDirectory } from '../src/services/jira/ticket-directory.js';
 import { createSyncMarkers } from '../src/services/jira/sync-markers.js';
 import { updateIncident } from '../src/services/incidents/update-incident.js';
 import type { SlackGateway } from '../src/services/slack/slack-gateway.js';
@@ -35,6 +39,7 @@ const SECRET = 'bench-webhook-secret-0123456789';
 const LOAD_FLAG = '--jira-webhooks-load';
 
 export interface JiraWebhooksBenchOptions {
+  /** The receiver's series (the memory soak); the bare series runs min(seconds, 10). */
   seconds?: number;
   concurrency?: number;
   incidents?: number;
@@ -120,11 +125,43 @@ function runPhase(child: ReturnType<typeof loadProcess>, job: { url: string; sec
   });
 }
 
+const SAMPLE_EVERY_MS = 5000;
+
+interface MemorySample {
+  atMs: number;
+  rss: number;
+  heapUsed: number;
+}
+
+/** RSS as the process holds it, and the heap after a collection when `--expose-gc` is on (what is really kept). */
+function sampleMemory(atMs: number): MemorySample {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return { atMs, rss: m.rss, heapUsed: m.heapUsed };
+}
+
+/** Changes per second when each does only the database work every applied change needs, sequentially. */
+async function databaseFloor(incidents: number, seconds: number): Promise<number> {
+  const ids = (await Incident.find({}, { _id: 1 }).limit(incidents).lean()).map((d) => d._id);
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  let n = 0;
+  while (performance.now() < deadline) {
+    const id = ids[n % ids.length]!;
+    const incident = await Incident.findById(id);
+    await Incident.updateOne({ _id: id }, { $set: { priority: incident!.priority === 2 ? 3 : 2 } });
+    await IncidentUpdate.create({ incidentId: id, eventType: 'updated', eventAt: new Date(), origin: 'jira', actorSlackId: null, message: null, changes: {} });
+    n++;
+  }
+  return n / ((performance.now() - started) / 1000);
+}
+
 const quietSlack = { postMessage: async (channel: string) => ({ channel, ts: '1.1' }), lookupUserByEmail: async () => null } as unknown as SlackGateway;
 const quietJira = { myAccountId: async () => 'bench-app', findUserByAccountId: async () => null, listWatchers: async () => [] } as unknown as JiraGateway;
 
 export async function benchJiraWebhooks(options: JiraWebhooksBenchOptions = {}): Promise<{ report: string; appliedPerS: number; errors: number }> {
-  const seconds = options.seconds ?? 20;
+  const seconds = options.seconds ?? 60;
+  const bareSeconds = Math.min(seconds, 10);
   const concurrency = options.concurrency ?? 16;
   const incidents = options.incidents ?? 64;
   const progress = options.progress ?? (() => undefined);
@@ -156,7 +193,7 @@ export async function benchJiraWebhooks(options: JiraWebhooksBenchOptions = {}):
     }
     let published = 0;
     const deps: ApplyJiraDeps = {
-      settings, logger, slack: quietSlack, jira: quietJira, markers: createSyncMarkers(),
+      settings, logger, slack: quietSlack, jira: quietJira, markers: createSyncMarkers(), tickets: createTicketDirectory(),
       updateIncident: (input) => updateIncident({ settings, logger, scheduler: { schedule: async () => undefined }, publisher: { publish: async () => void published++ } }, input),
     };
     const receiver = createJiraWebhookReceiver({ secret: SECRET, logger, deps });
@@ -172,31 +209,39 @@ export async function benchJiraWebhooks(options: JiraWebhooksBenchOptions = {}):
     const appPort = await listen(app, 0);
     const barePort = await listen(bare, 0);
 
-    progress(`bare node:http for ${seconds} s, ${concurrency} connections`);
-    const bareReport = await runPhase(child, { url: `http://127.0.0.1:${barePort}/webhooks/jira`, seconds, concurrency, incidents, offset: 0 });
+    progress(`bare node:http for ${bareSeconds} s, ${concurrency} connections`);
+    const bareReport = await runPhase(child, { url: `http://127.0.0.1:${barePort}/webhooks/jira`, seconds: bareSeconds, concurrency, incidents, offset: 0 });
 
     progress(`the Jira webhook receiver for ${seconds} s, ${concurrency} connections`);
-    const rss = { start: process.memoryUsage().rss, middle: 0, end: 0 };
-    const middle = setTimeout(() => (rss.middle = process.memoryUsage().rss), (seconds * 1000) / 2);
+    const memory: MemorySample[] = [sampleMemory(0)];
+    const sampler = setInterval(() => memory.push(sampleMemory(memory.length * SAMPLE_EVERY_MS)), SAMPLE_EVERY_MS);
     const started = performance.now();
     const appReport = await runPhase(child, { url: `http://127.0.0.1:${appPort}/webhooks/jira`, seconds, concurrency, incidents, offset: 10_000_000 });
     await receiver.drain();
     const appliedSeconds = (performance.now() - started) / 1000;
-    clearTimeout(middle);
-    rss.end = process.memoryUsage().rss;
+    clearInterval(sampler);
+    memory.push(sampleMemory(Math.round(appliedSeconds * 1000)));
     const applied = await JiraDelivery.countDocuments({ state: 'applied' });
     const notApplied = await JiraDelivery.countDocuments({ state: { $ne: 'applied' } });
+
+    progress('the database floor: read, write and timeline entry of one change, one after the other, for 5 s');
+    const floorPerS = await databaseFloor(incidents, 5);
+
     const appliedPerS = applied / appliedSeconds;
     const barePerS = bareReport.ok / bareReport.seconds;
     const appPerS = appReport.ok / appReport.seconds;
     const errors = appReport.errors + notApplied + (applied === published ? 0 : Math.abs(applied - published));
+    const half = Math.floor(memory.length / 2);
+    const heapGrowth = memory.at(-1)!.heapUsed - memory[Math.min(2, memory.length - 1)]!.heapUsed;
     const report = [
-      `Jira webhooks: ${seconds} s per series, ${concurrency} keep-alive connections from a second process, ${incidents} incidents`,
-      `  bare node:http 200:      ${barePerS.toFixed(0)} answers/s (${bareReport.ok} ok, ${bareReport.errors} errors)`,
-      `  receiver answered:       ${appPerS.toFixed(0)} deliveries/s (${appReport.ok} ok, ${appReport.errors} errors, statuses ${JSON.stringify(appReport.statuses)})`,
-      `  receiver applied:        ${appliedPerS.toFixed(0)} deliveries/s (${applied} applied incl. the drain, ${notApplied} not applied, ${published} changes published) — target ${JIRA_WEBHOOKS_TARGET_PER_S}/s`,
-      `  ratio bare / receiver:   ${ratio(barePerS, appliedPerS)}`,
-      `  RSS start/middle/end:    ${mib(rss.start)} / ${mib(rss.middle)} / ${mib(rss.end)}`,
+      `Jira webhooks: ${concurrency} keep-alive connections from a second process, ${incidents} incidents`,
+      `  bare node:http 200 (${bareSeconds} s):     ${barePerS.toFixed(0)} answers/s (${bareReport.ok} ok, ${bareReport.errors} errors)`,
+      `  receiver answered (${seconds} s):     ${appPerS.toFixed(0)} deliveries/s (${appReport.ok} ok, ${appReport.errors} errors, statuses ${JSON.stringify(appReport.statuses)})`,
+      `  receiver applied:             ${appliedPerS.toFixed(0)} deliveries/s (${applied} applied incl. the drain, ${notApplied} not applied, ${published} changes published) — target ${JIRA_WEBHOOKS_TARGET_PER_S}/s`,
+      `  ratio bare / receiver:        ${ratio(barePerS, appliedPerS)}`,
+      `  database floor (same run):    ${floorPerS.toFixed(0)} changes/s — read + write + timeline entry, nothing else`,
+      `  memory every ${SAMPLE_EVERY_MS / 1000} s (RSS / heap used after GC): ${memory.map((m) => `${(m.rss / 1048576).toFixed(0)}/${(m.heapUsed / 1048576).toFixed(0)}`).join(' ')} MiB`,
+      `  heap used, 10 s in -> end:    ${heapGrowth >= 0 ? '+' : '−'}${mib(Math.abs(heapGrowth))}; RSS first half max ${mib(Math.max(...memory.slice(0, half).map((m) => m.rss)))}, second half max ${mib(Math.max(...memory.slice(half).map((m) => m.rss)))}`,
       `  verdict: ${appliedPerS >= JIRA_WEBHOOKS_TARGET_PER_S && errors === 0 ? 'PASS' : 'FAIL'}`,
     ].join('\n');
     return { report, appliedPerS, errors };

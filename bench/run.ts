@@ -623,8 +623,21 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * The Jira webhook benchmark (issue 4's figure) runs in its own process after the rest: it needs its own database
+ * connection and a heap that only it uses, collected between samples (--expose-gc).
+ */
+function runJiraWebhooksBench(): void {
+  progress('Jira webhooks: bare node:http, then the receiver for 60 s (see bench/jira-webhooks.ts)');
+  const report = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/jira-webhooks-main.ts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(`\n## 6. Jira webhooks (\`node --expose-gc --import tsx bench/jira-webhooks-main.ts\`)\n\n\`\`\`\n${report.trim()}\n\`\`\`\n`);
+}
+
 main().then(
-  () => process.exit(0),
+  () => {
+    runJiraWebhooksBench();
+    process.exit(0);
+  },
   (error: unknown) => {
     process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

@@ -23,6 +23,7 @@ import { trackMembership } from './services/incidents/track-membership.js';
 import { createHttpSidecar, listen } from './listeners/http/index.js';
 import { createJiraWebhookReceiver } from './listeners/http/jira-webhook.js';
 import { createSyncMarkers } from './services/jira/sync-markers.js';
+import { createTicketDirectory } from './services/jira/ticket-directory.js';
 import type { ApplyJiraDeps } from './services/jira/apply-jira-webhook.js';
 import { JOB } from './listeners/jobs/names.js';
 import { createHomeRefresher, refreshHomeTabs } from './services/home/refresh-home-tabs.js';
@@ -98,6 +99,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       slack,
       jira,
       markers: syncMarkers,
+      tickets: createTicketDirectory(),
       updateIncident: (input) => updateIncident({ settings, scheduler, publisher, logger }, input),
     };
     if (!config.jira.webhookSecret) logger.warn('JIRA_WEBHOOK_SECRET is not set: every Jira webhook will be refused (401)');

@@ -1,12 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../logger.js';
-import { applyJiraDelivery, deliveryIdOf, recordJiraDelivery, type ApplyJiraDeps } from '../../services/jira/apply-jira-webhook.js';
+import { createBatcher } from '../../services/batching.js';
+import { applyJiraDelivery, type ApplyJiraDeps } from '../../services/jira/apply-jira-webhook.js';
+import { deliveryIdOf, recordJiraDeliveries, type DeliveryToRecord } from '../../services/jira/record-jira-deliveries.js';
 import { parseJiraWebhook, type JiraWebhookBody, type WebhookRoute } from '../../services/jira/jira-webhook-schema.js';
 import { sendJson } from './health.js';
 import { readBody } from './read-body.js';
 import { verifyHubSignature } from './verify-signature.js';
 
 export const JIRA_WEBHOOK_BODY_LIMIT = 1024 * 1024;
+/** Deliveries recorded by one database insert at most. */
+const RECORD_BATCH = 100;
 
 export interface JiraWebhookOptions {
   secret: string | undefined;
@@ -24,12 +28,14 @@ export interface JiraWebhookReceiver {
 /**
  * `POST /webhooks/jira` and FireFighter's `raid/jira_update` / `raid/jira_comment`: raw body (1 MiB at most) ->
  * signature over the exact bytes -> JSON -> zod -> record the delivery -> answer; the delivery is then applied in the
- * background, one at a time per ticket so changes keep Jira's order. A failure leaves it for the retry job.
+ * background, one at a time per ticket so changes keep Jira's order. A failure leaves it for the retry job. Deliveries
+ * arriving together are recorded by one insert, and each is answered once its own record is written.
  */
 export function createJiraWebhookReceiver(options: JiraWebhookOptions): JiraWebhookReceiver {
   const { logger } = options;
   const chains = new Map<string, Promise<void>>();
   const inFlight = new Set<string>();
+  const record = createBatcher((deliveries: DeliveryToRecord[]) => recordJiraDeliveries(options.deps, deliveries), { maxBatch: RECORD_BATCH });
 
   const applyInOrder = (issueKey: string, deliveryId: string, body: JiraWebhookBody) => {
     inFlight.add(deliveryId);
@@ -82,7 +88,7 @@ export function createJiraWebhookReceiver(options: JiraWebhookOptions): JiraWebh
     }
     const identifier = req.headers['x-atlassian-webhook-identifier'];
     const deliveryId = deliveryIdOf(typeof identifier === 'string' ? identifier : undefined, read.body);
-    const recorded = await recordJiraDelivery(options.deps, { deliveryId, route, raw: read.body, body: parsed.body });
+    const recorded = await record({ deliveryId, route, raw: read.body, body: parsed.body });
     if (recorded.kind === 'duplicate') {
       sendJson(res, 200, { duplicate: true });
       return;

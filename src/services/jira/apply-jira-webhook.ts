@@ -1,16 +1,17 @@
-import { createHash } from 'node:crypto';
 import { RefusedError } from '../../errors.js';
+import { createBatcher } from '../batching.js';
 import type { Logger } from '../../logger.js';
 import { Incident, type IncidentDocument, type IncidentStatus } from '../../models/incident.js';
 import { JiraDelivery, type DeliveryState } from '../../models/jira-delivery.js';
-import { JiraTicket } from '../../models/jira-ticket.js';
 import type { Settings } from '../../settings/schema.js';
 import { jiraChangeRefusedNotice, jiraCommentAlert, jiraFieldsAlert, type CommentEvent, type FieldChangeFacts, type JiraAlertTicket } from '../../views/jira-alerts.js';
 import type { UpdateIncidentInput } from '../incidents/update-incident.js';
 import type { SlackGateway, SlackMessage } from '../slack/slack-gateway.js';
 import type { JiraGateway } from './jira-gateway.js';
-import { jiraWebhookSchema, type ChangelogItem, type JiraWebhookBody, type WebhookRoute } from './jira-webhook-schema.js';
+import { jiraWebhookSchema, type ChangelogItem, type JiraWebhookBody } from './jira-webhook-schema.js';
+import { COMMENT_EVENTS } from './record-jira-deliveries.js';
 import { fieldMarkerId, type SyncMarkers } from './sync-markers.js';
+import type { TicketDirectory } from './ticket-directory.js';
 
 export interface ApplyJiraDeps {
   settings: Settings;
@@ -18,60 +19,10 @@ export interface ApplyJiraDeps {
   slack: SlackGateway;
   jira: JiraGateway;
   markers: SyncMarkers;
+  tickets: TicketDirectory;
   /** The app's updateIncident, wired with its collaborators: Jira changes follow the same rules as Slack ones. */
   updateIncident(input: UpdateIncidentInput): Promise<{ incident: IncidentDocument; updateId: string | null }>;
   now?: () => Date;
-}
-
-const COMMENT_EVENTS = new Set(['comment_created', 'comment_updated', 'comment_deleted']);
-
-/** The dedupe key: Jira's delivery identifier (stable across its retries), else a hash of the exact bytes. */
-export function deliveryIdOf(identifier: string | undefined, raw: Buffer): string {
-  const id = identifier?.trim();
-  return id ? `jira:${id.slice(0, 200)}` : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
-}
-
-export type RecordOutcome = { kind: 'duplicate' } | { kind: 'ignored'; reason: string } | { kind: 'recorded'; deliveryId: string };
-
-/**
- * Records an accepted delivery before anything is applied: the insert against the unique `_id` is what makes a
- * redelivery a no-op. Deliveries that can never apply (unknown ticket, an event we do not act on) are recorded as
- * ignored straight away.
- */
-export async function recordJiraDelivery(
-  deps: { now?: () => Date },
-  input: { deliveryId: string; route: WebhookRoute; raw: Buffer; body: JiraWebhookBody },
-): Promise<RecordOutcome> {
-  const now = (deps.now ?? (() => new Date()))();
-  const { body } = input;
-  let reason = ignoredEventReason(body);
-  if (!reason && !(await JiraTicket.exists({ key: body.issue.key }))) reason = `unknown ticket ${body.issue.key}`;
-  const state: DeliveryState = reason ? 'ignored' : 'received';
-  try {
-    await JiraDelivery.create({
-      _id: input.deliveryId,
-      route: input.route,
-      event: body.webhookEvent,
-      issueKey: body.issue.key,
-      body: input.raw.toString('utf8'),
-      state,
-      reason,
-      receivedAt: now,
-      doneAt: reason ? now : null,
-    });
-  } catch (error) {
-    if ((error as { code?: number }).code === 11000) return { kind: 'duplicate' };
-    throw error;
-  }
-  return reason ? { kind: 'ignored', reason } : { kind: 'recorded', deliveryId: input.deliveryId };
-}
-
-function ignoredEventReason(body: JiraWebhookBody): string | null {
-  if (COMMENT_EVENTS.has(body.webhookEvent)) return body.comment ? null : 'comment event without a comment';
-  if (body.webhookEvent !== 'jira:issue_updated') return `event ${body.webhookEvent} is not acted on`;
-  // Jira reports a comment to issue_updated subscribers too; the comment_* delivery is the one that alerts.
-  if (!body.changelog?.items.length) return 'no changelog items';
-  return null;
 }
 
 /** Applies a recorded delivery and stores the result; a thrown error leaves it `failed` for the retry job. */
@@ -86,14 +37,25 @@ export async function applyJiraDelivery(deps: ApplyJiraDeps, deliveryId: string,
   try {
     const result = await applyJiraWebhook(deps, body);
     const state: DeliveryState = result.applied ? 'applied' : 'ignored';
-    await JiraDelivery.updateOne({ _id: deliveryId }, { $set: { state, reason: result.notes.join('; ').slice(0, 1000) || null, doneAt: now() } });
+    await writeOutcome({ deliveryId, set: { state, reason: result.notes.join('; ').slice(0, 1000) || null, doneAt: now() } });
     return state;
   } catch (error) {
     deps.logger.warn('jira webhook not applied; it will be retried', { delivery: deliveryId, issue: body.issue.key, error: (error as Error).message });
-    await JiraDelivery.updateOne({ _id: deliveryId }, { $set: { state: 'failed', reason: String((error as Error).message).slice(0, 1000) } });
+    await writeOutcome({ deliveryId, set: { state: 'failed', reason: String((error as Error).message).slice(0, 1000) } });
     return 'failed';
   }
 }
+
+type Outcome = { deliveryId: string; set: { state: DeliveryState; reason: string | null; doneAt?: Date } };
+
+/** Outcomes of deliveries applied at the same time are written by one command. */
+const writeOutcome = createBatcher(
+  async (outcomes: Outcome[]) => {
+    await JiraDelivery.bulkWrite(outcomes.map((o) => ({ updateOne: { filter: { _id: o.deliveryId }, update: { $set: o.set } } })));
+    return outcomes.map(() => undefined);
+  },
+  { maxBatch: 100 },
+);
 
 type Kind = 'status' | 'priority' | 'summary' | 'description' | 'assignee' | 'project';
 
@@ -150,17 +112,23 @@ export interface ApplyResult {
 export async function applyJiraWebhook(deps: ApplyJiraDeps, body: JiraWebhookBody): Promise<ApplyResult> {
   const { settings, logger } = deps;
   const key = body.issue.key;
-  const ticket = await JiraTicket.findOne({ key });
+  const ticket = await deps.tickets.find(key);
   if (!ticket) return { applied: false, notes: [`unknown ticket ${key}`] };
-  let incident = await Incident.findById(ticket.incidentId);
-  if (!incident) return { applied: false, notes: [`no incident for ${key}`] };
-  const alertTicket = (): JiraAlertTicket => ({ key, url: ticket.url, incidentNumber: incident!.number, incidentTitle: incident!.title });
+  // Read only when an alert needs it: a change goes through updateIncident, which reads the incident itself.
+  let incident: IncidentDocument | null = null;
+  const currentIncident = async (): Promise<IncidentDocument> => {
+    incident ??= await Incident.findById(ticket.incidentId);
+    if (!incident) throw new Error(`no incident ${ticket.incidentId} for ${key}`);
+    return incident;
+  };
+  const alertTicket = (of: IncidentDocument): JiraAlertTicket => ({ key, url: ticket.url, incidentNumber: of.number, incidentTitle: of.title });
   const myAccountId = await deps.jira.myAccountId();
 
   if (COMMENT_EVENTS.has(body.webhookEvent) && body.comment) {
     const author = body.comment.updateAuthor ?? body.comment.author;
     if (author?.accountId && author.accountId === myAccountId) return { applied: false, notes: ['comment by the app itself'] };
-    await alert(deps, incident, key, jiraCommentAlert(alertTicket(), { event: body.webhookEvent as CommentEvent, author: author?.displayName ?? 'Someone', body: body.comment.body }));
+    const of = await currentIncident();
+    await alert(deps, of, key, jiraCommentAlert(alertTicket(of), { event: body.webhookEvent as CommentEvent, author: author?.displayName ?? 'Someone', body: body.comment.body }));
     return { applied: true, notes: [`${body.webhookEvent} alerted`] };
   }
 
@@ -193,23 +161,25 @@ export async function applyJiraWebhook(deps: ApplyJiraDeps, body: JiraWebhookBod
     }
     if (c.kind === 'priority' && priorityDone) continue;
     try {
-      const result = await deps.updateIncident({ incidentId: incident._id.toString(), actor: null, origin: 'jira', change: change.change, message: change.message ?? null });
+      const result = await deps.updateIncident({ incidentId: ticket.incidentId, actor: null, origin: 'jira', change: change.change, message: change.message ?? null });
       incident = result.incident;
       if (c.kind === 'priority') priorityDone = true;
       notes.push(`${c.kind}: ${result.updateId ? 'applied' : 'unchanged'}`);
       if (result.updateId) applied = true;
       // Without a channel, nobody sees the change in Slack unless we tell them.
-      if (result.updateId && !hasChannel(incident) && c.kind !== 'summary' && c.kind !== 'assignee') alerts.push(shown);
+      if (result.updateId && !hasChannel(result.incident) && c.kind !== 'summary' && c.kind !== 'assignee') alerts.push(shown);
     } catch (error) {
       if (!(error instanceof RefusedError)) throw error;
+      const of = await currentIncident();
       notes.push(`${c.kind}: refused (${error.reasons.join(' ')})`);
-      logger.info('jira change refused by the incident rules', { issue: key, incident: incident.number, field: c.kind, code: error.code });
-      await alert(deps, incident, key, jiraChangeRefusedNotice(alertTicket(), { field: shown.field, to: shown.to, actor: actorName, reasons: error.reasons }));
+      logger.info('jira change refused by the incident rules', { issue: key, incident: of.number, field: c.kind, code: error.code });
+      await alert(deps, of, key, jiraChangeRefusedNotice(alertTicket(of), { field: shown.field, to: shown.to, actor: actorName, reasons: error.reasons }));
       applied = true;
     }
   }
   if (alerts.length) {
-    await alert(deps, incident, key, jiraFieldsAlert(alertTicket(), actorName, alerts));
+    const of = await currentIncident();
+    await alert(deps, of, key, jiraFieldsAlert(alertTicket(of), actorName, alerts));
     applied = true;
   }
   return { applied, notes };

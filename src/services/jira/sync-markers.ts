@@ -1,5 +1,6 @@
 import NodeCache from 'node-cache';
 import { SyncMarker } from '../../models/sync-marker.js';
+import { createBatcher } from '../batching.js';
 
 export type SyncDirection = 'to_jira' | 'from_jira';
 
@@ -29,6 +30,16 @@ export function fieldMarkerId(issueKey: string, field: string, value: unknown): 
 export function createSyncMarkers(options: { now?: () => number } = {}): SyncMarkers {
   const now = options.now ?? Date.now;
   const cache = new NodeCache({ stdTTL: TTL_MS / 1000, checkperiod: 60, useClones: false });
+  // Webhooks applied together look their markers up together: one query for the batch, a delete only for those found.
+  const takeStored = createBatcher(
+    async (keys: string[]): Promise<boolean[]> => {
+      const found = await SyncMarker.find(keys.length === 1 ? { _id: keys[0] } : { _id: { $in: keys } }).lean();
+      if (found.length) await SyncMarker.deleteMany(found.length === 1 ? { _id: found[0]!._id } : { _id: { $in: found.map((m) => m._id) } });
+      const live = new Set(found.filter((m) => m.expiresAt.getTime() > now()).map((m) => m._id));
+      return keys.map((key) => live.has(key));
+    },
+    { maxBatch: 100 },
+  );
   return {
     mark: async (entity, id, direction) => {
       const key = markerKey(entity, id, direction);
@@ -45,8 +56,7 @@ export function createSyncMarkers(options: { now?: () => number } = {}): SyncMar
     consume: async (entity, id, direction) => {
       const key = markerKey(entity, id, direction);
       const local = cache.take<boolean>(key) === true;
-      const stored = await SyncMarker.findOneAndDelete({ _id: key });
-      return local || (stored !== null && stored.expiresAt.getTime() > now());
+      return (await takeStored(key)) || local;
     },
     purgeExpired: async () => (await SyncMarker.deleteMany({ expiresAt: { $lte: new Date(now()) } })).deletedCount ?? 0,
   };

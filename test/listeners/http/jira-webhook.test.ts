@@ -6,6 +6,7 @@ import { createJiraWebhookReceiver } from '../../../src/listeners/http/jira-webh
 import { signHubBody, verifyHubSignature } from '../../../src/listeners/http/verify-signature.js';
 import { JiraDelivery } from '../../../src/models/jira-delivery.js';
 import type { ApplyJiraDeps } from '../../../src/services/jira/apply-jira-webhook.js';
+import { createTicketDirectory } from '../../../src/services/jira/ticket-directory.js';
 import { createSyncMarkers } from '../../../src/services/jira/sync-markers.js';
 import { connectTestDatabase, dropTestDatabase } from '../../support/database.js';
 import { FakeJira, FakeSlack, silentLogger } from '../../support/fakes.js';
@@ -24,6 +25,7 @@ describe('the Jira webhook route', () => {
       slack: new FakeSlack(),
       jira: new FakeJira(),
       markers: createSyncMarkers(),
+      tickets: createTicketDirectory(),
       updateIncident: async () => {
         throw new Error('no incident is known in this test');
       },

@@ -5,7 +5,9 @@ import { IncidentUpdate } from '../../../src/models/incident-update.js';
 import { JiraDelivery } from '../../../src/models/jira-delivery.js';
 import { JiraTicket } from '../../../src/models/jira-ticket.js';
 import { SyncMarker } from '../../../src/models/sync-marker.js';
-import { applyJiraDelivery, applyJiraWebhook, classifyItem, recordJiraDelivery, type ApplyJiraDeps } from '../../../src/services/jira/apply-jira-webhook.js';
+import { applyJiraDelivery, applyJiraWebhook, classifyItem, type ApplyJiraDeps } from '../../../src/services/jira/apply-jira-webhook.js';
+import { recordJiraDeliveries, type DeliveryToRecord } from '../../../src/services/jira/record-jira-deliveries.js';
+import { createTicketDirectory } from '../../../src/services/jira/ticket-directory.js';
 import { parseJiraWebhook, type JiraWebhookBody } from '../../../src/services/jira/jira-webhook-schema.js';
 import { createSyncMarkers, fieldMarkerId } from '../../../src/services/jira/sync-markers.js';
 import { declareIncident } from '../../../src/services/incidents/declare-incident.js';
@@ -45,9 +47,11 @@ describe('applyJiraWebhook', () => {
       slack: new FakeSlack(),
       jira: new FakeJira(),
       markers: createSyncMarkers(),
+      tickets: createTicketDirectory(),
       updateIncident: (input) => updateIncident({ settings, scheduler, publisher, logger }, input),
     };
   });
+  const recordOne = async (delivery: DeliveryToRecord) => (await recordJiraDeliveries(deps, [delivery]))[0]!;
 
   async function incidentWithTicket(impacts: Record<string, string>, key = 'INC-1', channel: string | null = 'CINC', featureTeam: string | null = null) {
     const result = validateDeclaration(settings, {
@@ -78,9 +82,9 @@ describe('applyJiraWebhook', () => {
       const raw = readFileSync(`${FIXTURES}/${name}`);
       const parsed = parseJiraWebhook('jira', JSON.parse(raw.toString()));
       assert.ok(parsed.ok);
-      const first = await recordJiraDelivery({}, { deliveryId: name, route: 'jira', raw, body: parsed.body });
+      const first = await recordOne({ deliveryId: name, route: 'jira', raw, body: parsed.body });
       outcomes[name] = first.kind === 'ignored' ? `ignored: ${first.reason}` : first.kind;
-      assert.equal((await recordJiraDelivery({}, { deliveryId: name, route: 'jira', raw, body: parsed.body })).kind, 'duplicate');
+      assert.equal((await recordOne({ deliveryId: name, route: 'jira', raw, body: parsed.body })).kind, 'duplicate');
     }
     assert.equal(outcomes['jira_issue_updated.status.json'], 'recorded');
     assert.equal(outcomes['comment_created.json'], 'recorded');
@@ -170,12 +174,37 @@ describe('applyJiraWebhook', () => {
     assert.match(deps.slack.posts[0]!.message.text, /Priority/);
   });
 
+  it('records a batch in one go: each delivery answered for itself, duplicates inside the batch and from before included', async () => {
+    await incidentWithTicket({ business: 'HT' }, 'INC-1');
+    const delivery = (deliveryId: string, key: string): DeliveryToRecord => {
+      const body = withItem({ field: 'summary', fieldId: 'summary', toString: `Title for ${deliveryId}` }, key);
+      return { deliveryId, route: 'jira', raw: Buffer.from(JSON.stringify(body)), body };
+    };
+    assert.equal((await recordOne(delivery('before', 'INC-1'))).kind, 'recorded');
+    const outcomes = await recordJiraDeliveries(deps, [delivery('a', 'INC-1'), delivery('before', 'INC-1'), delivery('b', 'INC-404'), delivery('a', 'INC-1'), delivery('c', 'INC-1')]);
+    assert.deepEqual(
+      outcomes.map((o) => (o.kind === 'ignored' ? o.reason : o.kind)),
+      ['recorded', 'duplicate', 'unknown ticket INC-404', 'duplicate', 'recorded'],
+    );
+    assert.deepEqual((await JiraDelivery.find().sort({ _id: 1 }).lean()).map((d) => [d._id, d.state]), [
+      ['a', 'received'], ['b', 'ignored'], ['before', 'received'], ['c', 'received'],
+    ]);
+  });
+
+  it('a ticket linked after a delivery named it is found by the next delivery', async () => {
+    const body = withItem({ field: 'summary', fieldId: 'summary', toString: 'Images fail in the EU' }, 'INC-9');
+    const raw = Buffer.from(JSON.stringify(body));
+    assert.equal((await recordOne({ deliveryId: 'early', route: 'jira', raw, body })).kind, 'ignored');
+    await incidentWithTicket({ business: 'HT' }, 'INC-9');
+    assert.equal((await recordOne({ deliveryId: 'late', route: 'jira', raw, body })).kind, 'recorded');
+  });
+
   it('a failed application is left for a retry, and the retry applies it', async () => {
     const id = await incidentWithTicket({ business: 'HT' });
     const raw = Buffer.from(JSON.stringify(withItem({ field: 'summary', fieldId: 'summary', toString: 'Images fail in the EU' })));
     const body = parseJiraWebhook('jira', JSON.parse(raw.toString()));
     assert.ok(body.ok);
-    await recordJiraDelivery({}, { deliveryId: 'd1', route: 'jira', raw, body: body.body });
+    await recordOne({ deliveryId: 'd1', route: 'jira', raw, body: body.body });
     const broken = { ...deps, updateIncident: async () => Promise.reject(new Error('database went away')) };
     assert.equal(await applyJiraDelivery(broken, 'd1'), 'failed');
     assert.equal((await current(id)).title, 'Images do not load');
