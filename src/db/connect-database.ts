@@ -4,6 +4,7 @@ import { Counter } from '../models/counter.js';
 import { Incident } from '../models/incident.js';
 import { IncidentUpdate } from '../models/incident-update.js';
 import { JiraTicket } from '../models/jira-ticket.js';
+import { JiraSyncBacklog } from '../models/jira-sync-backlog.js';
 import { JiraDelivery } from '../models/jira-delivery.js';
 import { StepClaim } from '../models/step-claim.js';
 import { ReminderClaim } from '../models/reminder-claim.js';
@@ -21,7 +22,7 @@ export interface Database {
 
 import { SyncMarker } from '../models/sync-marker.js';
 
-const MODELS = [SyncMarker, Counter, Incident, IncidentUpdate, JiraTicket, StepClaim, ReminderClaim, TimelineMessage, HomeViewer, HomeSnapshot, JiraDelivery];
+const MODELS = [SyncMarker, Counter, Incident, IncidentUpdate, JiraTicket, StepClaim, ReminderClaim, TimelineMessage, HomeViewer, HomeSnapshot, JiraDelivery, JiraSyncBacklog];
 const DEFAULT_DB_NAME = 'incident-app';
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { Incident } from '../../src/models/incident.js';
+import { JiraSyncBacklog } from '../../src/models/jira-sync-backlog.js';
 import { IncidentUpdate } from '../../src/models/incident-update.js';
 import { startHarness, stepsSettled, eventually, type Harness } from '../support/app-harness.js';
 import { declareThroughSlack } from '../support/declare-driver.js';
@@ -20,7 +21,13 @@ describe('incident changes reach the Jira ticket (end to end)', () => {
   beforeEach(async function () {
     const title = this.currentTest?.title ?? 'jira-sync';
     // Two processes share the test database, each with one connection: job runs take longer than the 1.5 s lock.
-    h = await startHarness(title, title.includes('two app') ? { env: { JOB_LOCK_MS: '15000', JOB_POLL_MS: '300' } } : {});
+    if (title.includes('longer than every try')) {
+      // Two tries per job and a backlog sweep twice a second, so the whole outage fits the test.
+      h = await startHarness(title, { env: { STEP_MAX_ATTEMPTS: '2' }, start: false });
+      await h.startApp({ jobs: { jiraSyncBacklogEveryMs: 500 } });
+    } else {
+      h = await startHarness(title, title.includes('two app') ? { env: { JOB_LOCK_MS: '15000', JOB_POLL_MS: '300' } } : {});
+    }
     alice = h.users.alice.id;
     bob = h.users.bob.id;
     bobJira = h.jira.addUser({ email: 'bob@partner.io', displayName: 'Bob Durand' }).accountId;
@@ -89,6 +96,28 @@ describe('incident changes reach the Jira ticket (end to end)', () => {
     assert.equal(failed.length, 2, 'the failures were retried');
     const statuses = issue(key).histories.flatMap((hist) => hist.items.filter((i) => i.field === 'status').map((i) => i.toString));
     assert.deepEqual(statuses, ['Pending resolution', 'in progress']);
+  });
+
+  it('Jira down for longer than every try: the change waits in the backlog and lands once Jira is back, with no other change', async function () {
+    this.timeout(60_000);
+    const { key, channel } = await declare(P1);
+    h.jira.resetRequests();
+    h.jira.failNext({ method: 'PUT', path: new RegExp(`/issue/${key}$`) }, { status: 503 }, 10_000);
+    const edit = (await openIncidentCommand(h, alice, 'edit', channel))!;
+    const result = await submitForm(edit, alice, { Title: 'Checkout fails while the PSP is down' });
+    assert.equal(result.responseAction, undefined, JSON.stringify(result.errors));
+    const incidentId = (await Incident.findOne({ 'jira.key': key }))!._id.toString();
+    await eventually(async () => (await JiraSyncBacklog.exists({ _id: incidentId })) !== null, 'the change to wait in the backlog', 30_000);
+    assert.notEqual(issue(key).fields.summary, 'Checkout fails while the PSP is down');
+    const triedWhileDown = h.jira.requests({ method: 'PUT', pathPrefix: `/rest/api/3/issue/${key}` }).filter((r) => r.path === `/rest/api/3/issue/${key}`).length;
+    assert.ok(triedWhileDown >= 2, `tried ${triedWhileDown} times`);
+
+    h.jira.clearFaults();
+    await eventually(() => issue(key).fields.summary === 'Checkout fails while the PSP is down', 'the summary once Jira is back', 30_000);
+    await eventually(async () => (await JiraSyncBacklog.exists({ _id: incidentId })) === null, 'the backlog to empty');
+    const written = h.jira.requests({ method: 'PUT', pathPrefix: `/rest/api/3/issue/${key}` }).filter((r) => r.path === `/rest/api/3/issue/${key}` && r.status === 204);
+    assert.equal(written.length, 1, 'written once');
+    assert.equal(await IncidentUpdate.countDocuments({ incidentId, 'effects.jiraSync': 'pending' }), 0);
   });
 
   it('a P3 ticket closes at MITIGATED, and walks back when the incident reopens', async function () {

@@ -8,6 +8,7 @@ import { declareStepJob, type DeclareStepData } from './declare-step-job.js';
 import { JOB } from './names.js';
 import { resumeDeclarationsJob } from './resume-declarations-job.js';
 import { publishChangeJob, type PublishChangeData } from './publish-change-job.js';
+import { requeueJiraSyncJob } from './requeue-jira-sync-job.js';
 import { jiraSyncJob, type JiraSyncData } from './jira-sync-job.js';
 import { markJiraSyncPending, type JiraSyncDeps } from '../../services/jira/sync-incident-to-jira.js';
 import { updateRemindersJob } from './update-reminders-job.js';
@@ -31,6 +32,8 @@ export interface JobSettings {
   /** How often accepted Jira deliveries that were not applied are tried again (default every minute), and their least age. */
   jiraDeliveriesEveryMs?: number;
   jiraDeliveryRetryAfterMs?: number;
+  /** How often incidents whose changes did not reach Jira after the last try get a new round (default every 5 minutes). */
+  jiraSyncBacklogEveryMs?: number;
 }
 
 export function createAgenda(db: Db, settings: JobSettings): Agenda {
@@ -71,6 +74,7 @@ export async function scheduleRecurringJobs(agenda: Agenda, settings: JobSetting
   await agenda.every(settings.updateRemindersEveryMs ?? 60_000, JOB.updateReminders);
   await agenda.every(settings.postmortemRemindersEveryMs ?? 60 * 60_000, JOB.postmortemReminders);
   await agenda.every(settings.jiraDeliveriesEveryMs ?? 60_000, JOB.retryJiraDeliveries);
+  await agenda.every(settings.jiraSyncBacklogEveryMs ?? 5 * 60_000, JOB.requeueJiraSync);
 }
 
 /** The retry of Jira webhook deliveries that were accepted but not applied. */
@@ -105,9 +109,18 @@ export function createChangePublisher(agenda: Agenda): ChangePublisher {
   };
 }
 
-/** Writing incident changes to Jira: one at a time, so a ticket sees them in the order they were made. */
+/**
+ * Writing incident changes to Jira: one at a time, so a ticket sees them in the order they were made; and the sweep
+ * that gives changes stuck after their last try a new round.
+ */
 export function registerJiraSyncJob(agenda: Agenda, deps: JiraSyncDeps, settings: JobSettings): void {
   agenda.define(JOB.jiraSync, jiraSyncJob(deps, settings.maxAttempts, settings.lockLifetimeMs), { backoff: stepBackoff(settings), concurrency: 1 });
+  const retry = async (incidentId: string, updateId: string) => {
+    const data: JiraSyncData = { incidentId, updateId };
+    // Not unique by update like the first job: that one still exists, with its tries used up.
+    await agenda.now(JOB.jiraSync, data);
+  };
+  agenda.define(JOB.requeueJiraSync, requeueJiraSyncJob({ retry, logger: deps.logger }), { concurrency: 1 });
 }
 
 /** Queues the Jira side of a recorded change, once per change. */

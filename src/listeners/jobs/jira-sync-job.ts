@@ -1,5 +1,6 @@
 import type { Job } from 'agenda';
 import { z } from 'zod';
+import { rememberUnsyncedChange } from '../../services/jira/jira-sync-backlog.js';
 import { syncIncidentChangeToJira, type JiraSyncDeps } from '../../services/jira/sync-incident-to-jira.js';
 
 const jiraSyncData = z.object({
@@ -11,8 +12,8 @@ export type JiraSyncData = z.infer<typeof jiraSyncData>;
 
 /**
  * Writes one recorded change to the incident's Jira ticket (and makes the post-mortem of a P1/P2 at MITIGATED).
- * Safe to run twice: what was written is recorded on the update. After the last try the change stays pending, and
- * the next change of the same incident writes it first.
+ * Safe to run twice: what was written is recorded on the update. After the last try the change stays pending in the
+ * incident's backlog entry: the backlog sweep (requeue-jira-sync-job.ts), or the incident's next change, writes it.
  */
 export function jiraSyncJob(deps: JiraSyncDeps, maxAttempts: number, lockLifetimeMs: number) {
   return async (job: Job<JiraSyncData>): Promise<void> => {
@@ -31,7 +32,8 @@ export function jiraSyncJob(deps: JiraSyncDeps, maxAttempts: number, lockLifetim
         deps.logger.warn('incident change not written to Jira yet; will retry', { attempt, error: (error as Error).message });
         throw error;
       }
-      deps.logger.error('incident change not written to Jira after the last try; the next change will carry it', { error: (error as Error).message });
+      deps.logger.error('incident change not written to Jira after the last try; the backlog sweep will try again', { error: (error as Error).message });
+      await rememberUnsyncedChange({ ...data.data, error: (error as Error).message, now: (deps.now ?? (() => new Date()))() });
     } finally {
       clearInterval(keepAlive);
     }

@@ -7,4 +7,5 @@ export const JOB = {
   updateReminders: 'update-reminders',
   postmortemReminders: 'postmortem-reminders',
   retryJiraDeliveries: 'retry-jira-deliveries',
+  requeueJiraSync: 'requeue-jira-sync',
 } as const;

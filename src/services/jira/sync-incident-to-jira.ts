@@ -7,6 +7,7 @@ import { needsPostmortem } from '../incidents/status-transitions.js';
 import type { SlackGateway } from '../slack/slack-gateway.js';
 import { adfFromText } from './adf.js';
 import { createPostmortem } from './create-postmortem.js';
+import { forgetUnsyncedChanges } from './jira-sync-backlog.js';
 import type { JiraGateway } from './jira-gateway.js';
 import { fieldMarkerId, type SyncMarkers } from './sync-markers.js';
 import { walkToStatus } from './walk-transitions.js';
@@ -102,6 +103,8 @@ export async function syncIncidentChangeToJira(deps: JiraSyncDeps, incidentId: s
       await IncidentUpdate.updateOne({ _id: item._id }, { $set: { 'effects.jiraSync': 'failed' } });
     }
   }
+
+  await forgetUnsyncedChanges(incidentId);
 
   // The post-mortem follows the change that made the incident MITIGATED, whatever happened to the ticket's status.
   const mitigated = [...queue, update].some((u) => ((u.changes ?? {}) as Record<string, { to?: unknown } | undefined>).status?.to === 'MITIGATED');
