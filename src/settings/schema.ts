@@ -121,6 +121,31 @@ export const jiraSettingsSchema = z.object({
   goldenListLabel: z.string().regex(/^\S+$/).default('goldenList'),
 });
 
+const hostName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?)$/, 'must be a host name like files.example.com');
+
+/** Limits on the files an external ticket request asks us to download and attach. */
+export const attachmentsSettingsSchema = z.object({
+  /** URLs beyond this many are refused with a reason; 0 turns attachments off. */
+  maxFiles: z.number().int().min(0).max(10).default(5),
+  maxBytesPerFile: z
+    .number()
+    .int()
+    .min(1)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  /** One deadline per file for everything: name lookup, connection, redirects, headers and body. */
+  timeoutMs: z.number().int().min(100).max(120_000).default(20_000),
+  maxRedirects: z.number().int().min(0).max(10).default(3),
+  /** Hosts that may be fetched over plain http; every other host needs https. */
+  allowHttpHosts: z.array(hostName).default([]),
+  /** Hosts the operator trusts to resolve to private, loopback or link-local addresses (an internal file store). */
+  allowPrivateAddressHosts: z.array(hostName).default([]),
+});
+
 export const alertRouteSchema = z.object({
   priorities: z.array(z.number().int().min(1).max(5)).optional(),
   businessImpacts: z.array(nonEmpty).optional(),
@@ -176,6 +201,8 @@ export const settingsSchema = z
           .default([15, 60]),
       })
       .default({ postmortemAfterDays: 5, snoozeMinutes: [15, 60] }),
+    /** Optional, so settings files written before the external ticket API still load. */
+    attachments: attachmentsSettingsSchema.prefault({}),
   })
   .superRefine((s, ctx) => {
     const values = s.priorities.map((p) => p.value);
@@ -214,3 +241,4 @@ export type ImpactType = z.infer<typeof impactTypeSchema>;
 export type ImpactLevel = z.infer<typeof impactLevelSchema>;
 export type Category = z.infer<typeof categorySchema>;
 export type AlertRoute = z.infer<typeof alertRouteSchema>;
+export type AttachmentPolicy = z.infer<typeof attachmentsSettingsSchema>;

@@ -37,6 +37,32 @@ describe('loadSettings', () => {
     assert.throws(() => parseSettings(broken), /categoryGroups: at most 100 categories in all \(there are 102\)/);
   });
 
+  it('loads a file written before attachments had settings, with the default limits', () => {
+    const older = structuredClone(defaults);
+    delete older.attachments;
+    const settings = parseSettings(older);
+    assert.deepEqual(settings.attachments, {
+      maxFiles: 5,
+      maxBytesPerFile: 10 * 1024 * 1024,
+      timeoutMs: 20_000,
+      maxRedirects: 3,
+      allowHttpHosts: [],
+      allowPrivateAddressHosts: [],
+    });
+  });
+
+  it('names a wrong attachment limit or host, and writes hosts in lower case', () => {
+    const broken = structuredClone(defaults);
+    broken.attachments = { maxFiles: 11, allowHttpHosts: ['https://files.example.com/'] };
+    assert.throws(
+      () => parseSettings(broken),
+      (e: unknown) => e instanceof ConfigError && /attachments\.maxFiles: /.test(e.message) && /attachments\.allowHttpHosts\[0\]: must be a host name/.test(e.message),
+    );
+    const fine = structuredClone(defaults);
+    fine.attachments = { allowPrivateAddressHosts: [' Files.Internal.Example '] };
+    assert.deepEqual(parseSettings(fine).attachments.allowPrivateAddressHosts, ['files.internal.example']);
+  });
+
   it('says when the file is not JSON or missing', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'settings-'));
     const file = path.join(dir, 'bad.json');

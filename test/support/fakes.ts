@@ -1,6 +1,6 @@
 import type { DeclareStep } from '../../src/models/incident.js';
 import type { StepScheduler } from '../../src/services/incidents/declare-pipeline.js';
-import type { JiraAccount, JiraGateway, JiraIssueRef } from '../../src/services/jira/jira-gateway.js';
+import type { JiraAccount, JiraAttachmentFile, JiraGateway, JiraIssueRef } from '../../src/services/jira/jira-gateway.js';
 import type { SlackGateway, SlackMessage } from '../../src/services/slack/slack-gateway.js';
 import type { HomeView } from '@slack/types';
 import { createLogger } from '../../src/logger.js';
@@ -189,6 +189,11 @@ export class FakeJira implements JiraGateway {
   async linkIssues(link: { type: string; inwardKey: string; outwardKey: string }) {
     this.fail('linkIssues');
     this.issueLinks.push(link);
+  }
+  attachments: Array<{ issueKey: string } & JiraAttachmentFile> = [];
+  async addAttachment(issueKey: string, file: JiraAttachmentFile) {
+    this.fail('addAttachment');
+    this.attachments.push({ issueKey, ...file });
   }
   /** Jira accounts by id, watchers by issue key, and the app's own account, for the webhook receiver. */
   people = new Map<string, JiraAccount>();

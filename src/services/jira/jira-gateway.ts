@@ -41,6 +41,14 @@ export interface JiraGateway {
   /** Assigns the issue to an account, or unassigns it with null. */
   assign(key: string, accountId: string | null): Promise<void>;
   linkIssues(link: { type: string; inwardKey: string; outwardKey: string }): Promise<void>;
+  /** Uploads one file to the issue (multipart part `file`, as Jira wants it). */
+  addAttachment(issueKey: string, file: JiraAttachmentFile): Promise<void>;
+}
+
+export interface JiraAttachmentFile {
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
 }
 
 export interface JiraTransition {
@@ -189,6 +197,14 @@ export function createJiraGateway(options: { url: string; email: string; apiToke
     linkIssues: (link) =>
       call('linkIssues', async () => {
         await client.issueLinks.linkIssues({ type: { name: link.type }, inwardIssue: { key: link.inwardKey }, outwardIssue: { key: link.outwardKey } });
+      }),
+
+    addAttachment: (issueKey, file) =>
+      call('addAttachment', async () => {
+        await client.issueAttachments.addAttachment({
+          issueIdOrKey: issueKey,
+          attachment: { filename: file.fileName, file: file.bytes, mimeType: file.contentType },
+        });
       }),
   };
 }
