@@ -99,6 +99,41 @@ describe('Jira webhooks change incidents (end to end)', function () {
     validateMessageBlocks(alert.blocks ?? []);
   });
 
+  it('for a ticket without a channel, comments and field changes are DMed to the reporter and the watchers who are on Slack', async () => {
+    await declareThroughSlack(h, h.users.alice.id, {
+      impacts: { business: 'Low' },
+      fields: { Category: 'Search', Title: 'Search facets are slow', Description: 'Facet counts take 3 s to load.', 'Feature team': 'Search' },
+    });
+    const p4 = await stepsSettled(2);
+    assert.equal(p4.channel?.id ?? null, null, 'a P4 has no channel');
+    const p4Key = p4.jira!.key!;
+    const dave = h.jira.addUser({ email: 'dave@outside.example', displayName: 'Dave Outside' }).accountId;
+    for (const watcher of [carol, dave]) {
+      const added = await fetch(`${h.jira.url}/rest/api/3/issue/${p4Key}/watchers`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${h.jira.email}:${h.jira.apiToken}`).toString('base64')}`, 'content-type': 'application/json' },
+        body: JSON.stringify(watcher),
+      });
+      assert.equal(added.status, 204);
+    }
+    const dmsBefore = (user: string) => h.slack.messages(user).length;
+    const [aliceBefore, carolBefore] = [dmsBefore(h.users.alice.id), dmsBefore(carolSlack)];
+    const postsBefore = h.slack.calls('chat.postMessage').length;
+
+    await h.jira.addCommentAsUser(p4Key, carol, 'Facets are slow for *every* category.');
+    const newDms = (user: string, before: number) => h.slack.messages(user).slice(before);
+    await eventually(() => newDms(h.users.alice.id, aliceBefore).some((m) => /Carol Jones commented on/.test(m.text)), 'the reporter DM');
+    await eventually(() => newDms(carolSlack, carolBefore).some((m) => /Facets are slow for every category/.test(m.text)), 'the watcher DM');
+
+    await h.jira.updateIssueAsUser(p4Key, carol, { priorityId: '5' });
+    await eventually(async () => (await Incident.findById(p4._id))!.priority === 5, 'the incident to follow the priority');
+    await eventually(() => newDms(h.users.alice.id, aliceBefore).some((m) => /Priority/.test(m.text) && m.text.includes(p4Key)), 'the priority change DM');
+    for (const m of [...newDms(h.users.alice.id, aliceBefore), ...newDms(carolSlack, carolBefore)]) validateMessageBlocks(m.blocks ?? []);
+    // Dave is a watcher without a Slack account: nobody else got a DM.
+    const dmTargets = h.slack.calls('chat.postMessage').slice(postsBefore).map((c) => String((c.args as { channel?: string }).channel)).filter((c) => c.startsWith('U'));
+    assert.deepEqual([...new Set(dmTargets)].sort(), [h.users.alice.id, carolSlack].sort());
+  });
+
   it('signature tampered or missing, bad JSON, bad body, too large, wrong type: refused and nothing changes', async () => {
     const body = readFileSync('test/fixtures/jira/webhooks/jira_issue_updated.summary.json', 'utf8').replace(/TES-41/g, key);
     const before = { updates: (await updates()).length, deliveries: await JiraDelivery.countDocuments(), title: (await incident()).title };

@@ -139,11 +139,14 @@ export async function applyJiraWebhook(deps: ApplyJiraDeps, body: JiraWebhookBod
   let applied = false;
   let priorityDone = false;
 
+  // One write of ours can come back as several items of one kind (Jira's priority and the priority custom field).
+  const echoed = new Set<Kind>();
   for (const item of body.changelog?.items ?? []) {
     const c = classifyItem(settings, item);
     if (!c) continue;
     // Consumed even for the app's own changes, so a marker never outlives the echo it was set for.
-    if (c.markerValue !== null && (await deps.markers.consume('issue', fieldMarkerId(key, c.kind === 'project' ? 'project' : c.kind, c.markerValue), 'to_jira'))) {
+    if (echoed.has(c.kind) || (c.markerValue !== null && (await deps.markers.consume('issue', fieldMarkerId(key, c.kind, c.markerValue), 'to_jira')))) {
+      echoed.add(c.kind);
       notes.push(`${c.kind}: echo of our own write`);
       continue;
     }

@@ -22,9 +22,12 @@ export function markerKey(entity: string, id: string, direction: SyncDirection):
   return `sync:${entity}:${id}:${direction}`;
 }
 
-/** A normalised marker id for a field value, e.g. `INC-1/status/reporter validation`. */
+/**
+ * A normalised marker id for a field value, e.g. `INC-1/status/reporter validation`. Whitespace runs count as one
+ * space: a multi-line description we write as ADF paragraphs comes back as wiki text with other line breaks.
+ */
 export function fieldMarkerId(issueKey: string, field: string, value: unknown): string {
-  return `${issueKey}/${field}/${String(value ?? '').trim().toLowerCase()}`;
+  return `${issueKey}/${field}/${String(value ?? '').replace(/\s+/g, ' ').trim().toLowerCase()}`;
 }
 
 export function createSyncMarkers(options: { now?: () => number } = {}): SyncMarkers {

@@ -145,6 +145,24 @@ describe('applyJiraWebhook', () => {
     assert.equal((await current(id)).title, 'Images do not load anywhere');
   });
 
+  it('recognises the echo of a multi-line description written as ADF and read back as wiki text', async () => {
+    const id = await incidentWithTicket({ business: 'HT' });
+    await deps.markers.mark('issue', fieldMarkerId('INC-1', 'description', 'The CDN answers 503.\nOnly in the EU.'), 'to_jira');
+    const echo = await applyJiraWebhook(deps, withItem({ field: 'description', fieldId: 'description', toString: 'The CDN answers 503.\r\n\r\nOnly in the EU. ' }));
+    assert.deepEqual(echo, { applied: false, notes: ['description: echo of our own write'] });
+    assert.equal((await current(id)).description, 'The CDN answers 503.');
+  });
+
+  it('one priority write echoed as two items (priority and its custom field) is skipped whole, without touching the incident', async () => {
+    const id = await incidentWithTicket({ business: 'HT' });
+    await deps.markers.mark('issue', fieldMarkerId('INC-1', 'priority', '3'), 'to_jira');
+    const body = withItem({ field: 'priority', fieldId: 'priority', from: '2', to: '3', fromString: 'High', toString: 'Medium' });
+    body.changelog!.items.push({ field: 'Priority (incident)', fieldtype: 'custom', fieldId: settings.jira.fields.priority!, fromString: '2', toString: '3' });
+    const echo = await applyJiraWebhook(deps, body);
+    assert.deepEqual(echo, { applied: false, notes: ['priority: echo of our own write', 'priority: echo of our own write'] });
+    assert.equal(await IncidentUpdate.countDocuments({ incidentId: id }), 1, 'only the declaration');
+  });
+
   it('assignee -> commander through the Jira account email and Slack', async () => {
     const id = await incidentWithTicket({ business: 'HT' });
     deps.jira.people.set('acc-carol', { accountId: 'acc-carol', email: 'carol@example.com', displayName: 'Carol', accountType: 'atlassian' });
