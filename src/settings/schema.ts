@@ -119,6 +119,8 @@ export const jiraSettingsSchema = z.object({
   /** Labels added when the seller flags are set. */
   keyAccountLabel: z.string().regex(/^\S+$/).default('keyAccount'),
   goldenListLabel: z.string().regex(/^\S+$/).default('goldenList'),
+  /** How long a Jira webhook delivery is kept once applied or ignored (its id is what makes a redelivery a no-op). */
+  deliveryRetentionDays: z.number().int().min(1).max(365).default(30),
 });
 
 const hostName = z

@@ -8,6 +8,7 @@ import { declareStepJob, type DeclareStepData } from './declare-step-job.js';
 import { JOB } from './names.js';
 import { resumeDeclarationsJob } from './resume-declarations-job.js';
 import { publishChangeJob, type PublishChangeData } from './publish-change-job.js';
+import { purgeExpiredJob } from './purge-expired-job.js';
 import { requeueJiraSyncJob } from './requeue-jira-sync-job.js';
 import { jiraSyncJob, type JiraSyncData } from './jira-sync-job.js';
 import { markJiraSyncPending, type JiraSyncDeps } from '../../services/jira/sync-incident-to-jira.js';
@@ -67,6 +68,7 @@ export function registerJobs(agenda: Agenda, deps: StepDeps & PublishDeps, setti
   agenda.define(JOB.resumeDeclarations, resumeDeclarationsJob({ scheduler: deps.scheduler, logger: deps.logger, staleAfterMs: settings.resumeEveryMs }));
   agenda.define(JOB.updateReminders, updateRemindersJob(deps), { concurrency: 1 });
   agenda.define(JOB.postmortemReminders, postmortemRemindersJob(deps), { concurrency: 1 });
+  agenda.define(JOB.purgeExpired, purgeExpiredJob({ deliveryRetentionDays: deps.settings.jira.deliveryRetentionDays, logger: deps.logger }), { concurrency: 1 });
 }
 
 export async function scheduleRecurringJobs(agenda: Agenda, settings: JobSettings): Promise<void> {
@@ -75,6 +77,7 @@ export async function scheduleRecurringJobs(agenda: Agenda, settings: JobSetting
   await agenda.every(settings.postmortemRemindersEveryMs ?? 60 * 60_000, JOB.postmortemReminders);
   await agenda.every(settings.jiraDeliveriesEveryMs ?? 60_000, JOB.retryJiraDeliveries);
   await agenda.every(settings.jiraSyncBacklogEveryMs ?? 5 * 60_000, JOB.requeueJiraSync);
+  await agenda.every(60 * 60_000, JOB.purgeExpired);
 }
 
 /** The retry of Jira webhook deliveries that were accepted but not applied. */

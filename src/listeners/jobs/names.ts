@@ -8,4 +8,5 @@ export const JOB = {
   postmortemReminders: 'postmortem-reminders',
   retryJiraDeliveries: 'retry-jira-deliveries',
   requeueJiraSync: 'requeue-jira-sync',
+  purgeExpired: 'purge-expired',
 } as const;
