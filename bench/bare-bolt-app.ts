@@ -5,7 +5,6 @@
  * round-robin never hands one of its envelopes to the real app (or the other way round).
  */
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
-import type { SlackEmulator } from '../test/support/slack-emulator/index.js';
 import type { AckTrace } from './ack-trace.js';
 
 export const BARE_CALLBACK_ID = 'bench_bare_modal';
@@ -19,7 +18,14 @@ export interface BareBoltApp {
  * With a trace, the Slack logger only records the Socket Mode frame timestamps (see ack-trace.ts); without one,
  * Bolt's console logger at ERROR level.
  */
-export async function startBareBoltApp(emulator: SlackEmulator, trace?: AckTrace): Promise<BareBoltApp> {
+/** Where the bare app connects: an emulator's (or a workspace's) tokens and Web API URL. */
+export interface BareSlackTarget {
+  appToken: string;
+  botToken: string;
+  apiUrl: string;
+}
+
+export async function startBareBoltApp(emulator: BareSlackTarget, trace?: AckTrace): Promise<BareBoltApp> {
   const logging = trace ? { logger: trace.slackLogger() } : { logLevel: LogLevel.ERROR };
   // Same receiver construction as src/app.ts, without the app's logger adapter.
   const receiver = new SocketModeReceiver({
@@ -64,7 +70,6 @@ export async function startBareBoltApp(emulator: SlackEmulator, trace?: AckTrace
   });
 
   await app.start();
-  await emulator.waitForConnection(5000);
   return {
     stop: async () => {
       await app.stop();

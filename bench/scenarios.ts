@@ -137,6 +137,7 @@ export async function startWorld(options: { jobPollMs: number }): Promise<World>
   const trace = new AckTrace();
   trace.install();
   const bare = await startBareBoltApp(bareSlack, trace);
+  await bareSlack.waitForConnection(5000);
   const beforeApp = process.memoryUsage();
 
   const dbName = `bench-${randomBytes(4).toString('hex')}`;
