@@ -14,7 +14,7 @@ import { createSlackGateway } from './services/slack/slack-gateway.js';
 import { declareIncident } from './services/incidents/declare-incident.js';
 import type { StepDeps } from './services/incidents/declare-pipeline.js';
 import { registerListeners } from './listeners/index.js';
-import { createAgenda, createChangePublisher, createJiraSyncQueue, registerJiraSyncJob, createStepScheduler, registerJiraDeliveryJobs, registerJobs, scheduleRecurringJobs, type JobSettings } from './listeners/jobs/index.js';
+import { createAgenda, createChangePublisher, createJiraSyncQueue, registerJiraSyncJob, createStepScheduler, registerJiraDeliveryJobs, registerJobs, scheduleRecurringJobs, createLandbotTicketQueue, registerLandbotTicketJob, type JobSettings } from './listeners/jobs/index.js';
 import { updateIncident } from './services/incidents/update-incident.js';
 import { findIncidentByChannel, findIncidentById, listOpenIncidents } from './services/incidents/find-incidents.js';
 import { addMessageToTimeline } from './services/timeline/add-message-to-timeline.js';
@@ -26,6 +26,21 @@ import { createSyncMarkers } from './services/jira/sync-markers.js';
 import type { ApplyJiraDeps } from './services/jira/apply-jira-webhook.js';
 import { JOB } from './listeners/jobs/names.js';
 import { createHomeRefresher, refreshHomeTabs } from './services/home/refresh-home-tabs.js';
+import { createLandbotTicketReceiver } from './listeners/http/landbot-tickets.js';
+import type { FetchAttachments } from './services/landbot/attachment-types.js';
+import type { LandbotTicketDeps, UploadAttachment } from './services/landbot/create-landbot-ticket.js';
+import { submitLandbotTicket } from './services/landbot/submit-landbot-ticket.js';
+import { createTokenVerifier } from './services/tokens/api-tokens.js';
+
+/** Stand-in until the attachment fetcher is built: every URL is refused, so tickets are made without files. */
+const refuseAllAttachments: FetchAttachments = async (urls) => ({
+  fetched: [],
+  refused: urls.map((url) => ({ url, reason: 'attachments are not enabled in this build' })),
+});
+/** Stand-in until the Jira gateway uploads files; never called while every attachment is refused. */
+const uploadNotAvailable: UploadAttachment = async () => {
+  throw new Error('not available');
+};
 
 export interface RunningApp {
   settings: Settings;
@@ -101,8 +116,24 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       updateIncident: (input) => updateIncident({ settings, scheduler, publisher, logger }, input),
     };
     if (!config.jira.webhookSecret) logger.warn('JIRA_WEBHOOK_SECRET is not set: every Jira webhook will be refused (401)');
-    const jiraWebhook = createJiraWebhookReceiver({ secret: config.jira.webhookSecret, logger, deps: jiraApplyDeps });
+    const tokens = createTokenVerifier({ logger });
+    const jiraWebhook = createJiraWebhookReceiver({ secret: config.jira.webhookSecret, logger, deps: jiraApplyDeps, tokens });
     registerJiraDeliveryJobs(agenda, jiraApplyDeps, jobSettings, jiraWebhook.inFlight);
+    // The ticket API (Landbot): tickets created at once when Jira answers, else by the retried `landbot-ticket` job.
+    const landbotDeps: LandbotTicketDeps = {
+      settings,
+      jira,
+      slack,
+      logger,
+      fetchAttachments: refuseAllAttachments,
+      uploadAttachment: uploadNotAvailable,
+      queue: createLandbotTicketQueue(agenda),
+      maxAttempts: jobSettings.maxAttempts,
+      retryDelayMs: Math.max(jobSettings.backoffMs, jobSettings.uncertainRetryMs),
+      safetyNetMs: jobSettings.lockLifetimeMs,
+    };
+    registerLandbotTicketJob(agenda, landbotDeps, jobSettings);
+    const landbotTickets = createLandbotTicketReceiver({ settings, tokens, logger, submitTicket: (input) => submitLandbotTicket(landbotDeps, input) });
     agenda.on('error', (error: Error) => logger.error('job queue error', { error: error.message }));
     await agenda.start();
     stopped.push(async () => {
@@ -156,7 +187,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     logger.info('connected to Slack over Socket Mode');
 
     stopped.push(() => jiraWebhook.drain());
-    const sidecar: Server = createHttpSidecar({ probe: { databaseConnected: database.isConnected, slackConnected: () => slackConnected }, logger, jiraWebhook });
+    const sidecar: Server = createHttpSidecar({ probe: { databaseConnected: database.isConnected, slackConnected: () => slackConnected }, logger, jiraWebhook, landbotTickets });
     const httpPort = await listen(sidecar, config.httpPort);
     stopped.push(() => new Promise<void>((resolve) => sidecar.close(() => resolve())));
     logger.info('http sidecar listening', { port: httpPort });

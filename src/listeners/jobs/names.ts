@@ -7,4 +7,5 @@ export const JOB = {
   updateReminders: 'update-reminders',
   postmortemReminders: 'postmortem-reminders',
   retryJiraDeliveries: 'retry-jira-deliveries',
+  landbotTicket: 'landbot-ticket',
 } as const;
