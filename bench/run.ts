@@ -31,6 +31,7 @@ import {
   type World,
 } from './scenarios.js';
 import { mib, ms, ratio, summarize, type Summary } from './stats.js';
+import { benchLandbotApi } from './landbot-api.js';
 
 const intEnv = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -624,7 +625,8 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  // The ticket API benchmark runs after, on its own database and emulators (bench/landbot-api.ts).
+  () => benchLandbotApi({ progress }).then(({ report }) => process.stdout.write(`\n${report}\n`)).then(() => process.exit(0)),
   (error: unknown) => {
     process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

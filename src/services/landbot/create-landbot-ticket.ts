@@ -51,31 +51,40 @@ export function requestOf(doc: LandbotRequestDocument): LandbotTicketRequest {
  */
 export async function createLandbotTicket(deps: LandbotTicketDeps, doc: LandbotRequestDocument, attempt: number): Promise<CreateOutcome> {
   const now = deps.now ?? Date.now;
-  try {
-    await StepClaim.create({ _id: `landbot:${doc._id}:create:${attempt}`, owner: randomUUID(), expiresAt: new Date(now() + 24 * 3600_000) });
-  } catch (error) {
-    if ((error as { code?: number }).code === 11000) return { kind: 'claimed_elsewhere' };
-    throw error;
+  // The first try is the request's own: inserting the request was its claim. Later tries (the job) claim theirs.
+  if (attempt > 1) {
+    try {
+      await StepClaim.create({ _id: `landbot:${doc._id}:create:${attempt}`, owner: randomUUID(), expiresAt: new Date(now() + 24 * 3600_000) });
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) return { kind: 'claimed_elsewhere' };
+      throw error;
+    }
+    await LandbotRequest.updateOne({ _id: doc._id }, { $set: { attempts: attempt } });
+    doc.attempts = attempt;
   }
-  await LandbotRequest.updateOne({ _id: doc._id }, { $set: { attempts: attempt } });
-  doc.attempts = attempt;
   const request = requestOf(doc);
   const log = deps.logger.child({ landbotRequest: doc._id, attempt });
 
+  let resolved: ResolvedReporter | null = null;
   try {
     const [reporter, batch] = await Promise.all([reporterOf(deps, doc), deps.fetchAttachments(request.attachmentUrls)]);
+    resolved = reporter;
     const refused: RefusedAttachment[] = [...batch.refused];
     const prepared = prepareLandbotFields(deps.settings, { requestId: doc._id, request, reporterAccountId: reporter.jiraAccountId, notes: { refusedAttachments: refused } });
     // An earlier try may have created the ticket and died before recording it: its label finds it.
     const existing = attempt > 1 ? await deps.jira.findIssueByLabel(requestLabel(deps.settings, doc._id)) : null;
     const ref = existing ?? (await deps.jira.createIssue(prepared.fields));
     const ticket = { issueId: ref.id, key: ref.key, url: deps.jira.browseUrl(ref.key), projectKey: prepared.fields.project.key, kind: prepared.kind };
-    await LandbotRequest.updateOne({ _id: doc._id }, { $set: { ticket, state: 'created', createdAt: new Date(now()), lastError: null } });
-    doc.set({ ticket, state: 'created' });
+    // One write records the reporter, the ticket and, when there is nothing to upload, the attachments.
+    const nothingToUpload = batch.fetched.length === 0 || Boolean(doc.attachments?.done);
+    const created: Record<string, unknown> = { reporter, ticket, state: 'created', createdAt: new Date(now()), lastError: null };
+    if (nothingToUpload && !doc.attachments?.done) created.attachments = { added: [], refused, done: true };
+    await LandbotRequest.updateOne({ _id: doc._id }, { $set: created });
+    doc.set(created);
     log.info('ticket created from the ticket API', { ticket: ref.key, kind: prepared.kind, reporterVia: reporter.via, found: Boolean(existing) });
 
     const added: string[] = [];
-    if (!doc.attachments?.done) {
+    if (!nothingToUpload) {
       for (const file of batch.fetched) {
         try {
           await deps.uploadAttachment(ref.key, file);
@@ -92,7 +101,7 @@ export async function createLandbotTicket(deps: LandbotTicketDeps, doc: LandbotR
     return { kind: 'created' };
   } catch (error) {
     const reason = (error as Error).message;
-    await LandbotRequest.updateOne({ _id: doc._id }, { $set: { lastError: reason } });
+    await LandbotRequest.updateOne({ _id: doc._id }, { $set: { lastError: reason, ...(resolved ? { reporter: resolved } : {}) } });
     // Slack and Jira say whether trying again can help; anything else (a database hiccup) is worth another try.
     if (error instanceof ExternalCallError && !error.details.retryable) {
       log.error('ticket API request refused by Jira', { error: reason });
@@ -107,8 +116,8 @@ async function reporterOf(deps: LandbotTicketDeps, doc: LandbotRequestDocument):
   if (doc.reporter?.via) {
     return { email: doc.reporter.email, jiraAccountId: doc.reporter.jiraAccountId ?? null, via: doc.reporter.via as ResolvedReporter['via'], slackId: doc.reporter.slackId ?? null };
   }
+  // Recorded with the ticket (or with the error): a try that dies before either resolves the reporter again.
   const reporter = await resolveReporter(deps, doc.reporter?.email ?? requestOf(doc).reporterEmail);
-  await LandbotRequest.updateOne({ _id: doc._id }, { $set: { reporter } });
   doc.set({ reporter });
   return reporter;
 }

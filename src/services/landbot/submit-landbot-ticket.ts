@@ -42,6 +42,7 @@ export async function submitLandbotTicket(deps: LandbotTicketDeps, input: { toke
       tokenName: input.tokenName,
       request: JSON.stringify(input.request),
       reporter: { email: input.request.reporterEmail },
+      attempts: 1,
       receivedAt: new Date(now()),
     });
   } catch (error) {
@@ -51,12 +52,36 @@ export async function submitLandbotTicket(deps: LandbotTicketDeps, input: { toke
     return outcomeOf(first, true);
   }
 
+  // The job is queued first, for later: if this process dies or the announcements fail, it finishes the work.
   await deps.queue.schedule(id, new Date(now() + deps.safetyNetMs));
   const outcome = await createLandbotTicket(deps, doc, 1);
-  if (outcome.kind === 'created') await deps.queue.schedule(id, new Date(now()));
+  if (outcome.kind === 'created') announceSoon(deps, doc);
   else if (outcome.kind === 'retry') await deps.queue.schedule(id, new Date(now() + deps.retryDelayMs));
   else if (outcome.kind === 'failed') await failLandbotTicket(deps, doc, outcome.reason);
   return outcomeOf(doc, false);
+}
+
+/**
+ * Announces a ticket created in the request right after it, without holding the answer. A failure is left to the
+ * job queued for later, which looks for what was posted before posting again.
+ */
+function announceSoon(deps: LandbotTicketDeps, doc: LandbotRequestDocument): void {
+  setImmediate(() => {
+    claimAnnouncement(deps, doc._id, 'request')
+      .then((claimed) => (claimed ? announceLandbotTicket(deps, doc, false) : undefined))
+      .catch((error: Error) => deps.logger.warn('ticket announcement failed; the job will try again', { landbotRequest: doc._id, error: error.message }));
+  });
+}
+
+/** Two workers may run the same job (FerretDB's job lock is not atomic), and the request announces too: one does. */
+async function claimAnnouncement(deps: LandbotTicketDeps, requestId: string, by: string): Promise<boolean> {
+  try {
+    await StepClaim.create({ _id: `landbot:${requestId}:announce:${by}`, owner: randomUUID(), expiresAt: new Date((deps.now ?? Date.now)() + 24 * 3600_000) });
+    return true;
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) return false;
+    throw error;
+  }
 }
 
 /**
@@ -82,14 +107,9 @@ export async function continueLandbotTicket(deps: LandbotTicketDeps, requestId: 
     }
   }
   if (doc.state !== 'created' || doc.announce?.done) return;
-  // Two workers may run the same job (FerretDB's job lock is not atomic): one announces.
-  try {
-    await StepClaim.create({ _id: `landbot:${requestId}:announce:${run}`, owner: randomUUID(), expiresAt: new Date((deps.now ?? Date.now)() + 24 * 3600_000) });
-  } catch (error) {
-    if ((error as { code?: number }).code === 11000) return;
-    throw error;
-  }
-  await announceLandbotTicket(deps, doc, run > 1);
+  if (!(await claimAnnouncement(deps, requestId, `job-${run}`))) return;
+  // The request that created the ticket may have posted some messages before failing: look before posting.
+  await announceLandbotTicket(deps, doc, true);
 }
 
 function outcomeOf(doc: LandbotRequestDocument, duplicate: boolean): SubmitOutcome {
