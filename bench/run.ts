@@ -31,6 +31,7 @@ import {
   type World,
 } from './scenarios.js';
 import { mib, ms, ratio, summarize, type Summary } from './stats.js';
+import { benchLandbotApi } from './landbot-api.js';
 
 const intEnv = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -634,10 +635,14 @@ function runJiraWebhooksBench(): void {
 }
 
 main().then(
-  () => {
-    runJiraWebhooksBench();
-    process.exit(0);
-  },
+  () =>
+    // The Jira webhook and ticket API benchmarks run after, each on its own database and emulators.
+    benchLandbotApi({ progress })
+      .then(({ report }) => process.stdout.write(`\n${report}\n`))
+      .then(() => {
+        runJiraWebhooksBench();
+        process.exit(0);
+      }),
   (error: unknown) => {
     process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

@@ -14,7 +14,7 @@ import { createSlackGateway } from './services/slack/slack-gateway.js';
 import { declareIncident } from './services/incidents/declare-incident.js';
 import type { StepDeps } from './services/incidents/declare-pipeline.js';
 import { registerListeners } from './listeners/index.js';
-import { createAgenda, createChangePublisher, createJiraSyncQueue, registerJiraSyncJob, createStepScheduler, registerJiraDeliveryJobs, registerJobs, scheduleRecurringJobs, type JobSettings } from './listeners/jobs/index.js';
+import { createAgenda, createChangePublisher, createJiraSyncQueue, registerJiraSyncJob, createStepScheduler, registerJiraDeliveryJobs, registerJobs, scheduleRecurringJobs, createLandbotTicketQueue, registerLandbotTicketJob, type JobSettings } from './listeners/jobs/index.js';
 import { updateIncident } from './services/incidents/update-incident.js';
 import { findIncidentByChannel, findIncidentById, listOpenIncidents } from './services/incidents/find-incidents.js';
 import { addMessageToTimeline } from './services/timeline/add-message-to-timeline.js';
@@ -27,6 +27,11 @@ import { createTicketDirectory } from './services/jira/ticket-directory.js';
 import type { ApplyJiraDeps } from './services/jira/apply-jira-webhook.js';
 import { JOB } from './listeners/jobs/names.js';
 import { createHomeRefresher, refreshHomeTabs } from './services/home/refresh-home-tabs.js';
+import { createLandbotTicketReceiver } from './listeners/http/landbot-tickets.js';
+import type { LandbotTicketDeps } from './services/landbot/create-landbot-ticket.js';
+import { createAttachmentFetcher } from './services/landbot/fetch-attachments.js';
+import { submitLandbotTicket } from './services/landbot/submit-landbot-ticket.js';
+import { createTokenVerifier } from './services/tokens/api-tokens.js';
 
 export interface RunningApp {
   settings: Settings;
@@ -103,8 +108,24 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       updateIncident: (input) => updateIncident({ settings, scheduler, publisher, logger }, input),
     };
     if (!config.jira.webhookSecret) logger.warn('JIRA_WEBHOOK_SECRET is not set: every Jira webhook will be refused (401)');
-    const jiraWebhook = createJiraWebhookReceiver({ secret: config.jira.webhookSecret, logger, deps: jiraApplyDeps });
+    const tokens = createTokenVerifier({ logger });
+    const jiraWebhook = createJiraWebhookReceiver({ secret: config.jira.webhookSecret, logger, deps: jiraApplyDeps, tokens });
     registerJiraDeliveryJobs(agenda, jiraApplyDeps, jobSettings, jiraWebhook.inFlight);
+    // The ticket API (Landbot): tickets created at once when Jira answers, else by the retried `landbot-ticket` job.
+    const landbotDeps: LandbotTicketDeps = {
+      settings,
+      jira,
+      slack,
+      logger,
+      fetchAttachments: createAttachmentFetcher(settings.attachments),
+      uploadAttachment: (issueKey, file) => jira.addAttachment(issueKey, file),
+      queue: createLandbotTicketQueue(agenda),
+      maxAttempts: jobSettings.maxAttempts,
+      retryDelayMs: Math.max(jobSettings.backoffMs, jobSettings.uncertainRetryMs),
+      safetyNetMs: jobSettings.lockLifetimeMs,
+    };
+    registerLandbotTicketJob(agenda, landbotDeps, jobSettings);
+    const landbotTickets = createLandbotTicketReceiver({ settings, tokens, logger, submitTicket: (input) => submitLandbotTicket(landbotDeps, input) });
     agenda.on('error', (error: Error) => logger.error('job queue error', { error: error.message }));
     await agenda.start();
     stopped.push(async () => {
@@ -158,7 +179,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     logger.info('connected to Slack over Socket Mode');
 
     stopped.push(() => jiraWebhook.drain());
-    const sidecar: Server = createHttpSidecar({ probe: { databaseConnected: database.isConnected, slackConnected: () => slackConnected }, logger, jiraWebhook });
+    const sidecar: Server = createHttpSidecar({ probe: { databaseConnected: database.isConnected, slackConnected: () => slackConnected }, logger, jiraWebhook, landbotTickets });
     const httpPort = await listen(sidecar, config.httpPort);
     stopped.push(() => new Promise<void>((resolve) => sidecar.close(() => resolve())));
     logger.info('http sidecar listening', { port: httpPort });

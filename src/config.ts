@@ -58,6 +58,14 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   };
 }
 
+/** What the token CLI needs: only the database (it runs beside the app, without Slack or Jira credentials). */
+export function parseDatabaseConfig(env: Record<string, string | undefined>): Pick<AppConfig, 'mongodbUri' | 'ferretDbDataDir'> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.pick({ MONGODB_URI: true, FERRETDB_DATA_DIR: true }).safeParse(cleaned);
+  if (!parsed.success) throw new ConfigError(`environment is invalid:\n${describeZodIssues(parsed.error).join('\n')}`);
+  return { mongodbUri: parsed.data.MONGODB_URI, ferretDbDataDir: parsed.data.FERRETDB_DATA_DIR };
+}
+
 /** Values that must never reach a log line. */
 export function secretsOf(config: AppConfig): string[] {
   return [config.slack.botToken, config.slack.appToken, config.jira.apiToken, config.jira.webhookSecret].filter(

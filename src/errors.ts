@@ -11,7 +11,9 @@ export type ErrorCode =
   | 'step_failed'
   | 'transition_refused'
   | 'not_allowed'
-  | 'invalid_change';
+  | 'invalid_change'
+  | 'token_name_taken'
+  | 'token_not_found';
 
 export class AppError extends Error {
   constructor(
@@ -63,5 +65,12 @@ export class RefusedError extends AppError {
     readonly reasons: string[],
   ) {
     super(code, reasons.join(' '));
+  }
+}
+
+/** A token of the external ticket API could not be created or revoked as asked. */
+export class TokenError extends AppError {
+  constructor(code: 'token_name_taken' | 'token_not_found', message: string) {
+    super(code, message);
   }
 }

@@ -21,8 +21,11 @@ export interface Database {
 }
 
 import { SyncMarker } from '../models/sync-marker.js';
+import { ApiToken } from '../models/api-token.js';
+import { KnownUser } from '../models/known-user.js';
+import { LandbotRequest } from '../models/landbot-request.js';
 
-const MODELS = [SyncMarker, Counter, Incident, IncidentUpdate, JiraTicket, StepClaim, ReminderClaim, TimelineMessage, HomeViewer, HomeSnapshot, JiraDelivery, JiraSyncBacklog];
+const MODELS = [SyncMarker, Counter, Incident, IncidentUpdate, JiraTicket, StepClaim, ReminderClaim, TimelineMessage, HomeViewer, HomeSnapshot, JiraDelivery, JiraSyncBacklog, ApiToken, KnownUser, LandbotRequest];
 const DEFAULT_DB_NAME = 'incident-app';
 
 /**

@@ -155,6 +155,37 @@ export const alertRouteSchema = z.object({
   channels: z.array(slackChannelRef).min(1),
 });
 
+/** The external ticket API (FireFighter's Landbot endpoint): what a request may say and how it becomes a Jira ticket. */
+export const landbotSettingsSchema = z.object({
+  /** Project of tickets whose request names none; omit to use `jira.projectKey`. */
+  projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{1,9}$/).optional(),
+  /** Jira issue type per kind of request (the request's `issue_type` is FireFighter's vocabulary). */
+  issueTypes: z
+    .object({ incident: nonEmpty, serviceRequest: nonEmpty, documentationRequest: nonEmpty, featureRequest: nonEmpty })
+    .default({ incident: 'Incident', serviceRequest: 'Service Request', documentationRequest: 'Documentation/Process Request', featureRequest: 'Feature Request' }),
+  /** Labels added to documentation/process and feature requests. */
+  kindLabels: z
+    .object({ documentationRequest: z.string().regex(/^\S+$/), featureRequest: z.string().regex(/^\S+$/) })
+    .default({ documentationRequest: 'documentation-request', featureRequest: 'feature-request' }),
+  /** Label prefix that marks a ticket as made from one request: the natural key that keeps a retry from making a second. */
+  requestLabelPrefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('landbot-'),
+  /** Priority (1–5) of a request that gives none. */
+  defaultPriority: z.number().int().min(1).max(5).default(4),
+  /** Environment codes a request may name (besides the settings' environments); FireFighter's list by default. */
+  extraEnvironments: z.array(z.string().regex(/^[A-Z0-9_-]{1,16}$/)).default(['SUPPORT', '-']),
+  /** Reporter email domains (subdomains removed, lower-case) of the company: other domains are "outside". */
+  internalEmailDomains: z.array(z.string().regex(/^[a-z0-9.-]+$/)).default([]),
+  /** Jira account used as reporter for an outside domain whose reporter has no Jira account. */
+  reporterByEmailDomain: z.record(z.string().regex(/^[a-z0-9.-]+$/), z.string().min(1)).default({}),
+  /** First line of the origin note at the end of each ticket's description, and an optional link to the bot. */
+  originNote: nonEmpty.max(200).default('🤖 This ticket was created through the ticket bot.'),
+  originUrl: z.url().optional(),
+  /** Seller back-office link put in the description of seller tickets: `{sellerId}` is replaced. */
+  sellerLinkTemplate: z.string().regex(/\{sellerId\}/, 'must contain {sellerId}').optional(),
+  /** A request repeated with the same token and body within this window is the same request (one ticket). */
+  duplicateWindowMinutes: z.number().int().min(1).max(24 * 60).default(10),
+});
+
 export const settingsSchema = z
   .object({
     appName: nonEmpty.max(35),
@@ -205,6 +236,8 @@ export const settingsSchema = z
       .default({ postmortemAfterDays: 5, snoozeMinutes: [15, 60] }),
     /** Optional, so settings files written before the external ticket API still load. */
     attachments: attachmentsSettingsSchema.prefault({}),
+    /** Optional, so settings files written before the ticket API existed still load. */
+    landbot: landbotSettingsSchema.default(() => landbotSettingsSchema.parse({})),
   })
   .superRefine((s, ctx) => {
     const values = s.priorities.map((p) => p.value);
@@ -244,3 +277,4 @@ export type ImpactLevel = z.infer<typeof impactLevelSchema>;
 export type Category = z.infer<typeof categorySchema>;
 export type AlertRoute = z.infer<typeof alertRouteSchema>;
 export type AttachmentPolicy = z.infer<typeof attachmentsSettingsSchema>;
+export type LandbotSettings = z.infer<typeof landbotSettingsSchema>;

@@ -60,6 +60,8 @@ export const MESSAGE_EVENT = {
   reminder: 'incident_update_reminder',
   postmortemReminder: 'incident_postmortem_reminder',
   postmortemCreated: 'incident_postmortem_created',
+  externalTicketCreated: 'external_ticket_created',
+  externalTicketFailed: 'external_ticket_failed',
 } as const;
 
 /** The incident modals (update, roles, edit, close, status, timeline) and the incident picker. */

@@ -2,9 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { Logger } from '../../logger.js';
 import { healthRoutes, sendJson, type HealthProbe } from './health.js';
 import type { JiraWebhookReceiver } from './jira-webhook.js';
+import type { LandbotTicketReceiver } from './landbot-tickets.js';
 
-/** The HTTP sidecar: health now; the Jira and Landbot webhooks mount here too. */
-export function createHttpSidecar(options: { probe: HealthProbe; logger: Logger; jiraWebhook?: JiraWebhookReceiver }): Server {
+/** The HTTP sidecar: health, the Jira webhooks and the ticket API (Landbot). */
+export function createHttpSidecar(options: { probe: HealthProbe; logger: Logger; jiraWebhook?: JiraWebhookReceiver; landbotTickets?: LandbotTicketReceiver }): Server {
   const health = healthRoutes(options.probe);
   const routes: Record<string, (req: Parameters<typeof health.healthz>[0], res: Parameters<typeof health.healthz>[1]) => void | Promise<void>> = {
     'GET /healthz': health.healthz,
@@ -15,6 +16,10 @@ export function createHttpSidecar(options: { probe: HealthProbe; logger: Logger;
     routes['POST /webhooks/jira'] = options.jiraWebhook.handle('jira');
     routes['POST /api/v2/firefighter/raid/jira_update'] = options.jiraWebhook.handle('ff_update');
     routes['POST /api/v2/firefighter/raid/jira_comment'] = options.jiraWebhook.handle('ff_comment');
+  }
+  if (options.landbotTickets) {
+    routes['POST /api/raid/tickets'] = options.landbotTickets('api');
+    routes['POST /api/v2/firefighter/raid/jira_bot'] = options.landbotTickets('firefighter');
   }
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];

@@ -4,6 +4,7 @@ import { createBatcher } from '../../services/batching.js';
 import { applyJiraDelivery, type ApplyJiraDeps } from '../../services/jira/apply-jira-webhook.js';
 import { deliveryIdOf, recordJiraDeliveries, type DeliveryToRecord } from '../../services/jira/record-jira-deliveries.js';
 import { parseJiraWebhook, type JiraWebhookBody, type WebhookRoute } from '../../services/jira/jira-webhook-schema.js';
+import type { TokenVerifier } from '../../services/tokens/api-tokens.js';
 import { sendJson } from './health.js';
 import { readBody } from './read-body.js';
 import { verifyHubSignature } from './verify-signature.js';
@@ -16,6 +17,8 @@ export interface JiraWebhookOptions {
   secret: string | undefined;
   logger: Logger;
   deps: ApplyJiraDeps;
+  /** FireFighter's two paths also accept a Bearer token of the app's token store instead of the signature. */
+  tokens?: TokenVerifier;
 }
 
 export interface JiraWebhookReceiver {
@@ -69,7 +72,9 @@ export function createJiraWebhookReceiver(options: JiraWebhookOptions): JiraWebh
       sendJson(res, 415, { error: 'unsupported_media_type', expected: 'application/json' });
       return;
     }
-    if (!verifyHubSignature(read.body, req.headers['x-hub-signature'], options.secret)) {
+    const signed = verifyHubSignature(read.body, req.headers['x-hub-signature'], options.secret);
+    const byToken = !signed && route !== 'jira' && options.tokens ? await options.tokens.verify(req.headers.authorization) : null;
+    if (!signed && !byToken) {
       logger.warn('jira webhook refused: bad or missing signature', { path: req.url, configured: Boolean(options.secret) });
       sendJson(res, 401, { error: 'invalid_signature' });
       return;

@@ -18,6 +18,8 @@ import { retryJiraDeliveriesJob } from './retry-jira-deliveries-job.js';
 import type { ApplyJiraDeps } from '../../services/jira/apply-jira-webhook.js';
 import type { PublishDeps } from '../../services/incidents/publish-change.js';
 import type { ChangePublisher, JiraSyncQueue } from '../../services/incidents/update-incident.js';
+import type { LandbotTicketDeps, LandbotTicketQueue } from '../../services/landbot/create-landbot-ticket.js';
+import { landbotTicketJob, type LandbotTicketData } from './landbot-ticket-job.js';
 
 export interface JobSettings {
   pollMs: number;
@@ -135,6 +137,24 @@ export function createJiraSyncQueue(agenda: Agenda): JiraSyncQueue {
       const job: Job<JiraSyncData> = agenda.create(JOB.jiraSync, data);
       job.unique({ 'data.updateId': updateId }, { insertOnly: true });
       job.schedule(new Date());
+      await job.save();
+    },
+  };
+}
+
+/** Ticket API requests: creation retried with backoff while Jira cannot be reached, then the announcements. */
+export function registerLandbotTicketJob(agenda: Agenda, deps: LandbotTicketDeps, settings: JobSettings): void {
+  agenda.define(JOB.landbotTicket, landbotTicketJob(deps), { backoff: stepBackoff(settings), concurrency: 5 });
+}
+
+/** One job per request; scheduling it again moves it (the safety net, then the real run). */
+export function createLandbotTicketQueue(agenda: Agenda): LandbotTicketQueue {
+  return {
+    schedule: async (requestId: string, at: Date) => {
+      const data: LandbotTicketData = { requestId };
+      const job: Job<LandbotTicketData> = agenda.create(JOB.landbotTicket, data);
+      job.unique({ 'data.requestId': requestId });
+      job.schedule(at);
       await job.save();
     },
   };

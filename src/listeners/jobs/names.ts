@@ -9,4 +9,5 @@ export const JOB = {
   retryJiraDeliveries: 'retry-jira-deliveries',
   requeueJiraSync: 'requeue-jira-sync',
   purgeExpired: 'purge-expired',
+  landbotTicket: 'landbot-ticket',
 } as const;

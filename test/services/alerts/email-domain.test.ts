@@ -10,7 +10,7 @@ describe('emailDomain', () => {
   });
 
   it('refuses malformed emails, naming the field', () => {
-    for (const bad of ['no-at-sign', '@example.com', 'a@', 'a@exa mple.com', 'a@example..com']) {
+    for (const bad of ['no-at-sign', '@example.com', 'a@', 'a@exa mple.com', 'a@example..com', 'a@b@example.com']) {
       assert.throws(() => emailDomain(bad, 'reporter_email'), (e: unknown) => e instanceof PayloadError && e.fields.includes('reporter_email'), bad);
     }
   });

@@ -1,0 +1,20 @@
+/**
+ * `npx tsx bench/landbot-api-main.ts [seconds] [concurrency]`: the ticket API benchmark alone (bench/landbot-api.ts).
+ * Defaults: 20 s per series, 16 connections. LANDBOT_API_BENCH_URI: a server without a database name (default: a
+ * FerretDB of its own).
+ */
+import { benchLandbotApi } from './landbot-api.js';
+
+const arg = (i: number, fallback: number) => {
+  const v = Number(process.argv[2 + i]);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+};
+
+const result = await benchLandbotApi({
+  seconds: arg(0, 20),
+  concurrency: arg(1, 16),
+  ...(process.env.LANDBOT_API_BENCH_URI ? { uri: process.env.LANDBOT_API_BENCH_URI } : {}),
+  progress: (line) => process.stderr.write(`[bench] ${line}\n`),
+});
+process.stdout.write(`${result.report}\n`);
+process.exit(0);
