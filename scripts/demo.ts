@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the app at work in about a minute, with no Slack workspace, no Jira and no database. It starts the
  * embedded FerretDB, the project's Slack and Jira emulators (test/support/) and the real app against them, plays a P1
- * incident from declaration to closing, and prints what Slack and Jira received at each step.
+ * incident from declaration to closing and a P4 ticket filed through the ticket API, and prints what Slack and Jira
+ * received at each step.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { startEmbeddedFerretDb } from '../src/db/embedded-ferretdb.js';
 import mongoose from 'mongoose';
 import { Incident } from '../src/models/incident.js';
+import { createApiToken } from '../src/services/tokens/api-tokens.js';
 import { startHarness, stepsSettled, eventually, type Harness } from '../test/support/app-harness.js';
 import { declareThroughSlack } from '../test/support/declare-driver.js';
 import { openIncidentCommand, submitForm } from '../test/support/incident-driver.js';
@@ -164,8 +166,33 @@ async function main(): Promise<void> {
       await settled('the archive', async () => h.slack.channel(channel)?.isArchived === true);
       await settled('the Jira ticket to close', async () => h.jira.issue(key)?.status === h.settings.jira.statuses.closed);
     });
+    let landbotKey = '';
+    await act('A customer-support bot (Landbot) files a P4 ticket through the ticket API, with a token made by `npm run token`', async () => {
+      const { token } = await createApiToken('demo-landbot');
+      const res = await fetch(`http://127.0.0.1:${h.app!.httpPort}/api/raid/tickets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          summary: 'Seller cannot upload product pictures',
+          description: 'Uploads fail with "file too large" for 200 KB pictures since this morning.',
+          platform: 'FR',
+          reporter_email: h.users.alice.email,
+          business_impact: 'Low',
+          priority: 4,
+          issue_type: 'Incident',
+          suggested_team_routing: 'Catalog',
+        }),
+      });
+      const answer = (await res.json()) as { key?: string };
+      out(`    -> ${res.status} ${JSON.stringify(answer)}`);
+      if (res.status !== 201 || !answer.key) throw new Error(`the ticket API answered ${res.status}`);
+      landbotKey = answer.key;
+      await settled('the DM to the reporter', async () => h.slack.messages(alice).some((m) => m.text.includes(landbotKey)));
+      await settled('the alert channel post', async () => h.slack.messages(h.channels.alertsNormal).some((m) => m.text.includes(landbotKey)));
+    });
     const incident = (await Incident.findOne({ number: 1 }))!;
     out(`\nIncident #${incident.number} is ${incident.status}; Jira ${key} is "${h.jira.issue(key)?.status}"; post-mortem ${incident.postmortem?.key ?? 'none'}.`);
+    out(`The ticket API made ${landbotKey} (${h.jira.issue(landbotKey)?.issueType}, priority ${h.jira.issue(landbotKey)?.priorityId}).`);
     out(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   } finally {
     await h.stop();
