@@ -7,10 +7,10 @@ import type { ModalForm } from './slack-emulator/modal-form.js';
 
 /** Drives the declare form the way a person does: `/incident`, pick impacts, fill the details by their labels. */
 export async function openDeclareForm(h: Harness, userId: string, text = ''): Promise<{ ack: EnvelopeResult; form: ModalForm }> {
-  const opened = h.slack.calls('views.open').length;
+  // Waits for this person's new view, not any views.open: several people may be declaring at once.
+  const before = new Set(h.slack.openViews(userId).map((v) => v.id));
   const ack = await h.slack.sendSlashCommand({ command: '/incident', text, userId, channelId: h.channels.general });
-  await h.slack.waitForCalls('views.open', opened + 1);
-  const view = h.slack.openViews(userId).at(-1);
+  const view = await h.slack.waitUntil(() => h.slack.openViews(userId).find((v) => !before.has(v.id)), 10_000, 'the declare form to open');
   assert.ok(view, 'the declare form is open');
   return { ack, form: h.slack.form(view.id) };
 }
@@ -29,9 +29,11 @@ export async function setImpact(h: Harness, form: ModalForm, userId: string, set
   const blockId = String(block.block_id);
   const value = form.values()[blockId]?.[ACTION.impactLevel]?.selected_option?.value;
   assert.ok(value, `level ${levelName} selected`);
-  const updates = h.slack.calls('views.update').length;
+  // Waits for the update of this form, not any views.update: several people may be declaring at once.
+  const updatesOfThisForm = () => h.slack.calls('views.update').filter((c) => c.ok && c.args.view_id === form.viewId).length;
+  const updates = updatesOfThisForm();
   await h.slack.sendBlockAction({ userId, actionId: ACTION.impactLevel, blockId, viewId: form.viewId, selectedOption: { value } });
-  await h.slack.waitForCalls('views.update', updates + 1);
+  await h.slack.waitUntil(() => updatesOfThisForm() > updates, 10_000, 'the form to be re-rendered');
 }
 
 export interface DeclareInput {
