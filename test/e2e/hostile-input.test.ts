@@ -1,0 +1,326 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+import mongoose from 'mongoose';
+import { JiraDelivery } from '../../src/models/jira-delivery.js';
+import { startHarness, type Harness } from '../support/app-harness.js';
+import { DELETE, generateCases, seededRng, unicodeEdgeCases, unknownRouteCases, type HostileCase, type Rng, type RouteUnderTest } from '../support/hostile-bodies.js';
+
+/**
+ * Hostile input against the real app: over a thousand generated requests on every sidecar route, then raw protocol
+ * abuse. Every answer is a 4xx with a JSON error, except where the contract answers 200: health routes (they read
+ * nothing from the request) and a well-formed, correctly signed Jira delivery about a ticket we do not know, which
+ * is recorded as ignored and answered `{ignored: true}` (or `{duplicate: true}` when the same bytes came before).
+ * Afterwards the process still serves, Object.prototype is untouched and the database holds exactly what it held,
+ * plus those ignored deliveries. HOSTILE_SEED=<n> replays a run.
+ */
+const SEED = Number(process.env.HOSTILE_SEED ?? 61_061);
+const LANDBOT_TOKEN = 'landbot-hostile-test-token-4b1d7a90';
+const CONCURRENCY = 8;
+
+const int = (rng: Rng, max: number) => Math.floor(rng() * max);
+
+const issueUpdated = (rng: Rng) => ({
+  webhookEvent: 'jira:issue_updated',
+  timestamp: 1_700_000_000_000 + int(rng, 1e9),
+  issue_event_type_name: 'issue_generic',
+  user: { accountId: `acc-${int(rng, 1000)}`, displayName: 'Dana Smith' },
+  issue: { id: String(10_000 + int(rng, 1000)), key: `HOSTILE-${1 + int(rng, 10_000)}`, fields: { summary: 'Checkout is down' } },
+  changelog: { id: String(int(rng, 1e6)), items: [{ field: 'summary', fieldtype: 'jira', from: null, to: null, fromString: 'before', toString: 'after' }] },
+});
+
+const commentCreated = (rng: Rng) => ({
+  webhookEvent: 'comment_created',
+  timestamp: 1_700_000_000_000 + int(rng, 1e9),
+  issue: { id: String(10_000 + int(rng, 1000)), key: `HOSTILE-${1 + int(rng, 10_000)}`, fields: { summary: 'Checkout is down' } },
+  comment: { id: String(int(rng, 1e6)), body: 'Looking into it', author: { accountId: `acc-${int(rng, 1000)}`, displayName: 'Dana Smith' } },
+});
+
+const ISSUE_KEY_REFUSED = { path: ['issue', 'key'], values: [DELETE, null, 12, '', 'hostile-1', 'HOSTILE-', 'HOSTILE-1 ', ' HOSTILE-1', 'A-1', 'HOSTILE-1\n', 'HOSTILE-x', ['HOSTILE-1']] };
+const JIRA_COMMON_REFUSED = [
+  { path: ['webhookEvent'], values: [DELETE, null, 1, '', [], {}] },
+  { path: ['issue'], values: [DELETE, null, 'HOSTILE-1', [], 5] },
+  ISSUE_KEY_REFUSED,
+  { path: ['user'], values: [5, 'dana', []] },
+  { path: ['timestamp'], values: ['yesterday', {}] },
+];
+
+/**
+ * The sidecar's routes: the one place a route is added. `pending` routes belong to another part of the app and are
+ * skipped (with a message) while they answer 404.
+ */
+const ROUTES: RouteUnderTest[] = [
+  {
+    name: 'POST /webhooks/jira',
+    method: 'POST',
+    path: '/webhooks/jira',
+    auth: { kind: 'hub-signature', secret: '' },
+    validBody: issueUpdated,
+    invalidFields: [...JIRA_COMMON_REFUSED, { path: ['changelog', 'items'], values: ['x', {}, [1], [{}], null] }, { path: ['changelog'], values: [5, 'x', []] }, { path: ['comment'], values: [5, 'x'] }],
+    freeTextFields: [['webhookEvent'], ['issue', 'fields', 'summary'], ['user', 'displayName']],
+    strictTextField: 'key',
+    sendWellFormed: true,
+    cases: 320,
+  },
+  {
+    name: 'POST jira_update',
+    method: 'POST',
+    path: '/api/v2/firefighter/raid/jira_update',
+    auth: { kind: 'hub-signature', secret: '' },
+    validBody: issueUpdated,
+    invalidFields: [...JIRA_COMMON_REFUSED, { path: ['webhookEvent'], values: ['comment_created', 'jira:issue_created'] }, { path: ['user'], values: [DELETE] }, { path: ['changelog'], values: [DELETE, 5] }],
+    freeTextFields: [['issue', 'fields', 'summary'], ['user', 'displayName']],
+    strictTextField: 'key',
+    sendWellFormed: true,
+    cases: 320,
+  },
+  {
+    name: 'POST jira_comment',
+    method: 'POST',
+    path: '/api/v2/firefighter/raid/jira_comment',
+    auth: { kind: 'hub-signature', secret: '' },
+    validBody: commentCreated,
+    invalidFields: [
+      { path: ['webhookEvent'], values: [DELETE, 'jira:issue_updated', 'comment', 1] },
+      { path: ['issue'], values: [DELETE, null, []] },
+      ISSUE_KEY_REFUSED,
+      { path: ['comment'], values: [DELETE, 5, null] },
+      { path: ['comment', 'author'], values: [DELETE, 'dana'] },
+      { path: ['comment', 'author', 'displayName'], values: [DELETE, 5, null] },
+      { path: ['comment', 'body'], values: [DELETE, 5, null, {}] },
+    ],
+    freeTextFields: [['comment', 'body'], ['comment', 'author', 'displayName'], ['issue', 'fields', 'summary']],
+    strictTextField: 'key',
+    sendWellFormed: true,
+    cases: 320,
+  },
+  ...['/api/raid/tickets', '/api/v2/firefighter/raid/jira_bot'].map(
+    (path): RouteUnderTest => ({
+      name: `POST ${path}`,
+      method: 'POST',
+      path,
+      auth: { kind: 'bearer', token: LANDBOT_TOKEN },
+      // FireFighter's minimal Landbot body. Nothing well-formed is sent: it would create a Jira ticket.
+      validBody: (rng) => ({
+        summary: `Orders stuck ${int(rng, 100)}`,
+        description: 'Orders stay in preparation',
+        seller_contract_id: '',
+        zoho: '',
+        platform: 'FR',
+        reporter_email: 'reporter@example.com',
+        incident_category: '',
+        suggested_team_routing: 'x',
+        priority: 4,
+        business_impact: 'Low',
+        issue_type: 'Incident',
+      }),
+      invalidFields: [
+        { path: ['summary'], values: [DELETE, 123, null, [], {}] },
+        { path: ['priority'], values: ['urgent', {}, [], true] },
+      ],
+      sendWellFormed: false,
+      cases: 150,
+      pending: 'the Landbot ticket API',
+    }),
+  ),
+  { name: 'GET /healthz', method: 'GET', path: '/healthz', auth: { kind: 'none' }, sendWellFormed: false, cases: 25 },
+  { name: 'GET /readyz', method: 'GET', path: '/readyz', auth: { kind: 'none' }, sendWellFormed: false, cases: 25 },
+];
+const UNKNOWN_ROUTE_CASES = 80;
+
+interface Answer {
+  status: number | null;
+  contentType: string;
+  body: string;
+  error?: string;
+}
+
+/** One request over the shared keep-alive agent; a transport failure is an answer too (it fails the check). */
+function send(agent: http.Agent, port: number, c: HostileCase): Promise<Answer> {
+  return new Promise((resolve) => {
+    const headers: http.OutgoingHttpHeaders = { ...c.headers };
+    if (c.body) headers['content-length'] = c.body.length;
+    const req = http.request({ host: '127.0.0.1', port, method: c.method, path: c.path, headers, agent, timeout: 15_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? null, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', (error) => resolve({ status: res.statusCode ?? null, contentType: '', body: '', error: error.message }));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 15 s')));
+    req.on('error', (error) => resolve({ status: null, contentType: '', body: '', error: error.message }));
+    req.end(c.body);
+  });
+}
+
+async function sendAll(port: number, cases: HostileCase[]): Promise<Answer[]> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const answers: Answer[] = new Array(cases.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < cases.length) {
+      const i = next++;
+      answers[i] = await send(agent, port, cases[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  agent.destroy();
+  return answers;
+}
+
+const jsonObject = (text: string): Record<string, unknown> | null => {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+};
+
+/** What is wrong with an answer, or null when it is what the contract says. */
+function problemWith(c: HostileCase, a: Answer): string | null {
+  if (a.status === null) return `no answer (${a.error})`;
+  if (!a.contentType.startsWith('application/json')) return `${a.status} with content-type ${JSON.stringify(a.contentType)}`;
+  if (c.method === 'HEAD') return a.status === 404 ? null : `HEAD answered ${a.status}`;
+  const body = jsonObject(a.body);
+  if (!body) return `${a.status} with a body that is not a JSON object: ${a.body.slice(0, 120)}`;
+  switch (c.expect) {
+    case 'health':
+      return a.status === 200 && body.ok === true ? null : `health answered ${a.status} ${a.body.slice(0, 120)}`;
+    case 'well_formed':
+      return a.status === 200 && (body.ignored === true || body.duplicate === true) ? null : `well-formed delivery answered ${a.status} ${a.body.slice(0, 160)}`;
+    case 'refused':
+      if (a.status < 400 || a.status >= 500) return `answered ${a.status} ${a.body.slice(0, 160)}`;
+      return typeof body.error === 'string' && body.error.length > 0 ? null : `${a.status} without an error code: ${a.body.slice(0, 120)}`;
+  }
+}
+
+/** Every collection: its count, and a hash of its documents except Agenda's, whose jobs move with the clock. */
+async function snapshotDatabase(): Promise<Map<string, { count: number; hash: string | null }>> {
+  const db = mongoose.connection.db!;
+  const snapshot = new Map<string, { count: number; hash: string | null }>();
+  for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
+    const collection = db.collection(name);
+    if (name.startsWith('agenda')) {
+      snapshot.set(name, { count: await collection.countDocuments(), hash: null });
+      continue;
+    }
+    const docs = await collection.find({}).sort({ _id: 1 }).toArray();
+    snapshot.set(name, { count: docs.length, hash: createHash('sha256').update(JSON.stringify(docs)).digest('hex') });
+  }
+  return snapshot;
+}
+
+const isPolluted = () => {
+  const probe = {} as Record<string, unknown>;
+  return ['polluted', 'isAdmin'].filter((key) => key in probe || Object.prototype.hasOwnProperty.call(Object.prototype, key));
+};
+
+describe('hostile input (end to end)', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  let port: number;
+  let routes: RouteUnderTest[];
+  let before_: Map<string, { count: number; hash: string | null }>;
+  let ignoredAnswers = 0;
+
+  before(async () => {
+    h = await startHarness('hostile-input', { env: { LANDBOT_API_TOKEN: LANDBOT_TOKEN } });
+    port = h.app!.httpPort;
+    const secret = h.env.JIRA_WEBHOOK_SECRET!;
+    routes = ROUTES.map((r) => (r.auth.kind === 'hub-signature' ? { ...r, auth: { kind: 'hub-signature', secret } } : r));
+    // Let the app's start-up writes (recurring jobs, indexes) settle before taking the "before" picture.
+    await new Promise((r) => setTimeout(r, 300));
+    before_ = await snapshotDatabase();
+  });
+  after(() => h.stop());
+
+  it(`answers every generated request with a 4xx JSON error, or 200 where the contract says (seed ${SEED})`, async function () {
+    const rng = seededRng(SEED);
+    const cases: HostileCase[] = [];
+    for (const route of routes) {
+      if (route.pending) {
+        const probe = await sendAll(port, [{ label: 'probe', method: route.method, path: route.path, headers: { 'content-type': 'application/json' }, body: Buffer.from('{}'), expect: 'refused' }]);
+        if (probe[0]!.status === 404) {
+          console.log(`      skipped ${route.name}: ${route.pending} does not answer yet (404)`);
+          continue;
+        }
+      }
+      cases.push(...generateCases(route, rng, route.cases), ...unicodeEdgeCases(route, rng));
+    }
+    cases.push(...unknownRouteCases(rng, routes.map((r) => ({ method: r.method, path: r.path })), UNKNOWN_ROUTE_CASES));
+    assert.ok(cases.length >= 1000, `only ${cases.length} cases`);
+    assert.ok(cases.filter((c) => c.expect === 'well_formed').length >= 50, 'too few well-formed deliveries to reach the schema and the record');
+
+    const started = Date.now();
+    const answers = await sendAll(port, cases);
+    const problems = cases.flatMap((c, i) => {
+      const problem = problemWith(c, answers[i]!);
+      return problem ? [`${c.label}\n        -> ${problem}`] : [];
+    });
+    ignoredAnswers = answers.filter((a, i) => cases[i]!.expect === 'well_formed' && jsonObject(a.body)?.ignored === true).length;
+    assert.deepEqual(problems.slice(0, 15), [], `seed ${SEED}: ${problems.length} of ${cases.length} answers break the contract (HOSTILE_SEED=${SEED} replays them)`);
+    const statuses = answers.reduce<Record<string, number>>((acc, a) => ({ ...acc, [String(a.status)]: (acc[String(a.status)] ?? 0) + 1 }), {});
+    console.log(`      ${cases.length} requests in ${Date.now() - started} ms: ${JSON.stringify(statuses)}`);
+    for (const code of ['400', '401', '404', '413', '415']) assert.ok(statuses[code], `no ${code} among the answers: the generator no longer reaches that check`);
+  });
+
+  it('breaks no HTTP parsing rule without a JSON 4xx: bad request lines, oversized headers, smuggling, broken chunks', async () => {
+    const raw = [
+      'BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n',
+      'GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n',
+      'GET\r\n\r\n',
+      `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      'POST /webhooks/jira HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      'POST /webhooks/jira HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+      'POST /webhooks/jira HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n',
+      'POST /webhooks/jira HTTP/1.1\r\nHost: x\r\nContent-Length: 1, 2\r\n\r\n',
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n',
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Nul: a\u0000b\r\n\r\n',
+    ];
+    for (const request of raw) {
+      const response = await rawExchange(port, request);
+      const label = JSON.stringify(request.slice(0, 60));
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1]);
+      assert.ok(status >= 400 && status < 500, `${label} answered ${JSON.stringify(response.slice(0, 80))}`);
+      const [head, body = ''] = response.split('\r\n\r\n');
+      assert.match(head!, /content-type: application\/json/i, `${label}: ${head}`);
+      assert.equal(typeof jsonObject(body)?.error, 'string', `${label}: ${body}`);
+    }
+  });
+
+  it('stays up, leaves Object.prototype alone and changes nothing in the database but the ignored deliveries', async () => {
+    assert.deepEqual(isPolluted(), []);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal(health.status, 200);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    assert.deepEqual(await ready.json(), { ok: true, checks: { database: true, slack: true } });
+
+    const after_ = await snapshotDatabase();
+    const deliveries = JiraDelivery.collection;
+    const changed = [...new Set([...before_.keys(), ...after_.keys()])].filter((name) => {
+      if (name === deliveries.collectionName) return false;
+      const [b, a] = [before_.get(name), after_.get(name)];
+      return b?.count !== a?.count || b?.hash !== a?.hash;
+    });
+    assert.deepEqual(changed, [], 'collections changed by hostile input');
+    // The contract records a well-formed delivery about an unknown ticket as ignored, and nothing else.
+    assert.ok(ignoredAnswers > 0);
+    assert.equal(await deliveries.countDocuments({}), (before_.get(deliveries.collectionName)?.count ?? 0) + ignoredAnswers);
+    assert.equal(await deliveries.countDocuments({ state: { $ne: 'ignored' } }), 0);
+  });
+});
+
+/** Writes raw bytes and reads until the server closes or 3 s pass. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const done = () => resolve(Buffer.concat(chunks).toString('latin1'));
+    socket.setTimeout(3000, () => socket.destroy());
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('close', done);
+    socket.on('error', () => undefined);
+    socket.write(Buffer.from(request, 'latin1'));
+  });
+}
