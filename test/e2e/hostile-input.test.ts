@@ -5,6 +5,7 @@ import net from 'node:net';
 import mongoose from 'mongoose';
 import { JiraDelivery } from '../../src/models/jira-delivery.js';
 import { startHarness, type Harness } from '../support/app-harness.js';
+import { spawnApp, type AppProcess } from '../support/app-process.js';
 import { DELETE, generateCases, seededRng, unicodeEdgeCases, unknownRouteCases, type HostileCase, type Rng, type RouteUnderTest } from '../support/hostile-bodies.js';
 
 /**
@@ -289,6 +290,23 @@ describe('hostile input (end to end)', function () {
     }
   });
 
+  it('acks every malformed Slack envelope (a clear error where the user waits for one) and keeps its connection', async () => {
+    const results = await Promise.all(malformedEnvelopes(h).map(async (c) => ({ c, result: await h.slack.sendRawFrame(c.frame, { label: c.label, ...(c.envelopeId ? { envelopeId: c.envelopeId } : {}) }) })));
+    const problems = results.flatMap(({ c, result }) => {
+      if (!c.envelopeId) return [];
+      if (!result.acked) return [`${c.label}: not acked within 3 s`];
+      if (c.answer === 'message' && typeof result.ackPayload?.text !== 'string') return [`${c.label}: acked without a message: ${JSON.stringify(result.ackPayload)}`];
+      if (c.answer === 'form_error' && !['errors', 'update'].includes(String(result.ackPayload?.response_action))) return [`${c.label}: acked without an error in the form: ${JSON.stringify(result.ackPayload)}`];
+      return [];
+    });
+    assert.deepEqual(problems, []);
+    assert.ok(h.slack.connectionCount() >= 1, 'the app dropped its Socket Mode connection');
+    // And it still serves people: /incident opens the declare form.
+    const opened = h.slack.calls('views.open').length;
+    await h.slack.sendSlashCommand({ command: '/incident', userId: h.users.alice.id });
+    await h.slack.waitUntil(() => h.slack.calls('views.open').length > opened, 3000, 'the declare form to open');
+  });
+
   it('stays up, leaves Object.prototype alone and changes nothing in the database but the ignored deliveries', async () => {
     assert.deepEqual(isPolluted(), []);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -310,6 +328,119 @@ describe('hostile input (end to end)', function () {
     assert.equal(await deliveries.countDocuments({ state: { $ne: 'ignored' } }), 0);
   });
 });
+
+describe('hostile input to the app process', function () {
+  this.timeout(90_000);
+  let h: Harness;
+  let app: AppProcess | undefined;
+  before(async () => {
+    h = await startHarness('hostile-process', { start: false });
+    app = spawnApp(h.env);
+    await app.waitForLog(/connected to Slack over Socket Mode/, 45_000);
+    await h.slack.waitForConnection(5000);
+  });
+  after(async () => {
+    await app?.kill('SIGTERM');
+    await h.stop();
+  });
+
+  it('survives frames the Socket Mode client throws on, and keeps answering', async () => {
+    for (const frame of ['null', '{"type":"events_api"}', '{"type":"events_api","envelope_id":"e1","payload":{"type":"event_callback"}}']) {
+      await h.slack.sendRawFrame(frame, { label: frame });
+    }
+    await app!.waitForLog(/unhandled rejection/, 10_000);
+    assert.equal(app!.child.exitCode, null, 'the app process exited');
+    const help = await h.slack.sendSlashCommand({ command: '/incident', text: 'help', userId: h.users.alice.id });
+    assert.match(String(help.ackPayload?.text), /incident/);
+  });
+});
+
+interface MalformedEnvelope {
+  label: string;
+  frame: string;
+  /** Set when the frame is an envelope the app must ack. */
+  envelopeId?: string;
+  /** What the person who sent it must see: nothing in particular, a message, or an error in the form. */
+  answer: 'ack' | 'message' | 'form_error';
+}
+
+/** Envelopes Slack would never send as they are: broken frames, missing fields, ids the app does not know, odd metadata. */
+function malformedEnvelopes(h: Harness): MalformedEnvelope[] {
+  const team = { id: h.slack.teamId, domain: 'emulated' };
+  const user = { id: h.users.alice.id, username: 'alice', name: 'alice', team_id: h.slack.teamId };
+  const huge = 'x'.repeat(200_000);
+  let n = 0;
+  const envelope = (type: string, payload: unknown, label: string, answer: MalformedEnvelope['answer'] = 'ack'): MalformedEnvelope => {
+    const envelopeId = `hostile-${(n += 1)}`;
+    return { label: `${type}: ${label}`, envelopeId, answer, frame: JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api' }) };
+  };
+  const view = (callbackId: string, privateMetadata: string, values: unknown = {}) => ({
+    id: `VHOSTILE${n}`,
+    type: 'modal',
+    callback_id: callbackId,
+    private_metadata: privateMetadata,
+    blocks: [{ type: 'input', block_id: 'message', label: { type: 'plain_text', text: 'Message' }, element: { type: 'plain_text_input', action_id: 'message' } }],
+    state: { values },
+    hash: 'h',
+    team_id: h.slack.teamId,
+    app_id: h.slack.appId,
+  });
+  const submission = (callbackId: string, privateMetadata: string, values?: unknown) => ({ type: 'view_submission', team, user, api_app_id: h.slack.appId, trigger_id: 't', view: view(callbackId, privateMetadata, values) });
+  const action = (actionId: string, value: string, container: Record<string, unknown> = { type: 'message', channel_id: h.channels.general, message_ts: '1.1' }) => ({
+    type: 'block_actions',
+    team,
+    user,
+    api_app_id: h.slack.appId,
+    trigger_id: 't',
+    container,
+    channel: { id: h.channels.general, name: 'general' },
+    actions: [{ action_id: actionId, block_id: 'b', type: 'button', value, action_ts: '1.1' }],
+  });
+  const command = (text: string, extra: Record<string, unknown> = {}) => ({ team_id: h.slack.teamId, channel_id: h.channels.general, user_id: h.users.alice.id, command: '/incident', text, trigger_id: 't', api_app_id: h.slack.appId, ...extra });
+  const incidentId = '0123456789abcdef01234567';
+  return [
+    ...['not json', '', '[]', 'null', '42', '"text"', '{}', '{"type":"hello_again"}', '{"type":"events_api"}', '{"type":"events_api","payload":null}', '{"type":"interactive"}'].map((frame) => ({ label: `frame ${frame || '(empty)'}`, frame, answer: 'ack' as const })),
+    envelope('surprise', {}, 'unknown envelope type'),
+    envelope('interactive', {}, 'empty payload'),
+    envelope('interactive', 'text', 'payload is a string'),
+    envelope('interactive', [], 'payload is an array'),
+    envelope('interactive', { type: 'block_actions' }, 'block_actions without team, user or actions'),
+    envelope('interactive', action('no_such_action', 'x'), 'unknown action id'),
+    envelope('interactive', action('reminder_snooze_30', huge), 'snooze with a huge value'),
+    envelope('interactive', action('reminder_update_now', '{"__proto__":{"polluted":"yes"}}'), 'reminder button with a prototype key'),
+    envelope('interactive', action('key_events_close', 'not-an-incident'), 'key events button with a bad value'),
+    envelope('interactive', action('impact_level', 'x', { type: 'view', view_id: 'VNEVER' }), 'impact level of a form never opened'),
+    envelope('interactive', submission('no_such_form', ''), 'view_submission of an unknown form', 'form_error'),
+    envelope('interactive', submission('declare_incident', 'not json', 'values are text'), 'declare form with values that are text', 'form_error'),
+    envelope('interactive', submission('declare_incident', '{}', { title: { title: { type: 'plain_text_input', value: huge } } }), 'declare form never opened, huge title', 'form_error'),
+    envelope('interactive', submission('incident_update', 'not json', { message: { message: { type: 'plain_text_input', value: 'hi' } } }), 'update form, metadata not JSON', 'form_error'),
+    envelope('interactive', submission('incident_update', JSON.stringify({ incidentId }), { message: { message: { type: 'plain_text_input', value: 'hi' } } }), 'update form about an unknown incident', 'form_error'),
+    envelope('interactive', submission('incident_update', `{"__proto__":{"incidentId":"${incidentId}"}}`), 'update form, incident id under __proto__', 'form_error'),
+    envelope('interactive', submission('incident_close', huge), 'close form, huge metadata', 'form_error'),
+    envelope('interactive', submission('incident_select', '[]'), 'incident picker, metadata an array', 'form_error'),
+    envelope('interactive', submission('incident_timeline', '{"incidentId":{"$gt":""}}'), 'timeline form, operator as incident id', 'form_error'),
+    envelope('interactive', submission('timeline_message_pick_incident', 'null'), 'timeline picker, metadata null', 'form_error'),
+    envelope('interactive', { type: 'view_closed', team, user, view: view('no_such_form', '') }, 'view_closed of an unknown form'),
+    envelope('interactive', { type: 'shortcut', team, user, callback_id: 'no_such_shortcut', trigger_id: 't' }, 'unknown shortcut'),
+    envelope('interactive', { type: 'message_action', team, user, callback_id: 'declare_incident_from_message', trigger_id: 't', channel: { id: h.channels.general } }, 'message shortcut without a message'),
+    envelope('interactive', { type: 'block_suggestion', team, user, action_id: 'nope', block_id: 'b', value: 'x' }, 'options request for an unknown menu'),
+    envelope('slash_commands', command('', { command: '/no_such_command' }), 'unknown command', 'message'),
+    envelope('slash_commands', command(huge), '/incident with a huge text', 'message'),
+    envelope('slash_commands', command('constructor'), '/incident constructor', 'message'),
+    envelope('slash_commands', command('__proto__'), '/incident __proto__', 'message'),
+    envelope('slash_commands', command('toString'), '/incident toString', 'message'),
+    envelope('slash_commands', command('\u202e\ud800\u0000 update'), '/incident with unicode edges', 'message'),
+    envelope('slash_commands', command('help', { user_id: undefined }), 'command without a user'),
+    envelope('slash_commands', {}, 'empty command payload'),
+    // The Socket Mode client throws on this one before the app sees it: never acked, the app must only survive it.
+    { ...envelope('events_api', { type: 'event_callback', team_id: h.slack.teamId }, 'event wrapper without an event'), envelopeId: undefined },
+    envelope('events_api', h.slack.eventPayload({ type: 'no_such_event' }), 'unknown event type'),
+    envelope('events_api', h.slack.eventPayload({ type: 'app_home_opened', tab: 'home' }), 'app_home_opened without a user'),
+    envelope('events_api', h.slack.eventPayload({ type: 'member_joined_channel', user: h.users.alice.id, channel: 'CNOTOURS' }), 'join of a channel that is not an incident'),
+    envelope('events_api', h.slack.eventPayload({ type: 'reaction_added', user: h.users.alice.id, reaction: 'memo' }), 'reaction without an item'),
+    envelope('events_api', h.slack.eventPayload({ type: '__proto__' }), 'event type __proto__'),
+  ];
+}
 
 /** Writes raw bytes and reads until the server closes or 3 s pass. */
 function rawExchange(port: number, request: string): Promise<string> {
