@@ -14,6 +14,7 @@ import { createSlackGateway } from './services/slack/slack-gateway.js';
 import { declareIncident } from './services/incidents/declare-incident.js';
 import type { StepDeps } from './services/incidents/declare-pipeline.js';
 import { registerListeners } from './listeners/index.js';
+import { ackWhatNoListenerAcked } from './listeners/unacknowledged.js';
 import { createAgenda, createChangePublisher, createJiraSyncQueue, registerJiraSyncJob, createStepScheduler, registerJiraDeliveryJobs, registerJobs, scheduleRecurringJobs, createLandbotTicketQueue, registerLandbotTicketJob, type JobSettings } from './listeners/jobs/index.js';
 import { updateIncident } from './services/incidents/update-incident.js';
 import { findIncidentByChannel, findIncidentById, listOpenIncidents } from './services/incidents/find-incidents.js';
@@ -169,6 +170,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
         trackMembership: (input) => trackMembership({ logger }, input),
       },
     });
+    ackWhatNoListenerAcked(bolt, logger);
     bolt.error(async (error) => {
       logger.error('unhandled error in a Slack listener', { error: error.message, code: (error as { code?: string }).code });
     });

@@ -16,6 +16,11 @@ async function main(): Promise<void> {
     }
     process.exit(1);
   }
+  // A library's promise that rejects with nobody waiting (the Socket Mode client throws on an `events_api` envelope
+  // without an event) must not take the incident app down with it: log it and keep serving.
+  process.on('unhandledRejection', (reason) => {
+    app.logger.error('unhandled rejection', { error: reason instanceof Error ? reason.message : String(reason) });
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Incident } from '../../src/models/incident.js';
 import { IncidentUpdate } from '../../src/models/incident-update.js';
 import { JiraDelivery } from '../../src/models/jira-delivery.js';
-import { signHubBody } from '../../src/listeners/http/verify-signature.js';
+import { signWebhookBody } from '../support/jira-emulator/webhooks.js';
 import { validateMessageBlocks } from '../support/slack-emulator/block-kit-limits.js';
 import { startHarness, stepsSettled, eventually, type Harness } from '../support/app-harness.js';
 import { declareThroughSlack } from '../support/declare-driver.js';
@@ -26,7 +26,7 @@ describe('Jira webhooks change incidents (end to end)', function () {
   const channelTexts = () => h.slack.messages(channel).map((m) => m.text);
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
     fetch(`http://127.0.0.1:${h.app!.httpPort}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
-  const signed = (body: string) => ({ 'x-hub-signature': signHubBody(body, secret) });
+  const signed = (body: string) => ({ 'x-hub-signature': signWebhookBody(body, secret) });
 
   before(async () => {
     h = await startHarness('jira-webhooks');
@@ -139,7 +139,7 @@ describe('Jira webhooks change incidents (end to end)', function () {
     const before = { updates: (await updates()).length, deliveries: await JiraDelivery.countDocuments(), title: (await incident()).title };
     assert.equal((await post('/webhooks/jira', body)).status, 401, 'missing');
     assert.equal((await post('/webhooks/jira', body.replace('summary 1', 'summary 2'), signed(body))).status, 401, 'tampered');
-    assert.equal((await post('/webhooks/jira', body, { 'x-hub-signature': signHubBody(body, 'another-secret-0123456789') })).status, 401, 'wrong secret');
+    assert.equal((await post('/webhooks/jira', body, { 'x-hub-signature': signWebhookBody(body, 'another-secret-0123456789') })).status, 401, 'wrong secret');
     assert.equal((await post('/webhooks/jira', body, { ...signed(body), 'content-type': 'text/plain' })).status, 415);
     const broken = '{"webhookEvent":';
     const r400 = await post('/webhooks/jira', broken, signed(broken));

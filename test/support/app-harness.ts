@@ -9,6 +9,7 @@ import type { Settings } from '../../src/settings/schema.js';
 import { startJiraEmulator, type JiraEmulator } from './jira-emulator/index.js';
 import { startSlackEmulator, type SlackEmulator } from './slack-emulator/index.js';
 import { testDatabaseUri } from './database.js';
+import { collectLogs, registerConfiguredSecrets } from './log-audit.js';
 
 export interface Harness {
   slack: SlackEmulator;
@@ -60,10 +61,13 @@ export async function startHarness(label: string, options: { env?: Record<string
     ...options.env,
   };
   const config = parseConfig(env);
+  registerConfiguredSecrets(env);
   const logLines: string[] = [];
+  const audited = collectLogs(`harness:${label}`);
   const stream = new Writable({
     write(chunk, _encoding, done) {
       logLines.push(String(chunk));
+      audited.push(String(chunk));
       if (process.env.TEST_LOGS) process.stderr.write(chunk);
       done();
     },

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { collectLogs, registerConfiguredSecrets } from './log-audit.js';
 
 /** The app as its own process (`src/main.ts`, as `npm start` runs it), to kill it for real. */
 export interface AppProcess {
@@ -14,9 +15,13 @@ export function spawnApp(env: Record<string, string>): AppProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
+  registerConfiguredSecrets(env);
+  // Its output joins the log audit; `Cannot start:` is main.ts's message for a start that fails before the logger exists.
+  const audited = collectLogs(`process:${child.pid ?? 'unstarted'}`, { plainLinePrefixes: ['Cannot start:'] });
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
     output.push(chunk.toString());
+    audited.push(chunk.toString());
     if (process.env.TEST_LOGS) process.stderr.write(chunk);
     for (const listener of listeners) listener();
   };

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { auditCollectedLogs } from './log-audit.js';
 import { startEmbeddedFerretDb, type EmbeddedFerretDb } from '../../src/db/embedded-ferretdb.js';
 
 /**
@@ -21,3 +22,15 @@ export async function mochaGlobalTeardown(): Promise<void> {
   await server?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 }
+
+/**
+ * Root hooks: after the last test of the run, every log line the app wrote (test/support/log-audit.ts) is checked
+ * for configured secrets and sent signatures, and for lines that are not one JSON object. A finding fails the run.
+ */
+export const mochaHooks = {
+  afterAll(this: Mocha.Context) {
+    this.timeout(60_000);
+    const { lines, secrets } = auditCollectedLogs();
+    if (process.env.TEST_LOGS) process.stderr.write(`log audit: ${lines} lines checked against ${secrets} secrets\n`);
+  },
+};

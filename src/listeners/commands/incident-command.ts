@@ -25,7 +25,8 @@ const INCIDENT_WORDS: Record<string, IncidentModalKind> = {
 export function incidentCommand(deps: ListenerDeps) {
   return async ({ ack, body, client, respond, logger }: AllMiddlewareArgs & SlackCommandMiddlewareArgs): Promise<void> => {
     const word = (body.text ?? '').trim().toLowerCase().split(/\s+/)[0] ?? '';
-    const kind = INCIDENT_WORDS[word];
+    // Own keys only: `/incident constructor` must not find Object's.
+    const kind = Object.hasOwn(INCIDENT_WORDS, word) ? INCIDENT_WORDS[word] : undefined;
     if (!DECLARE_WORDS.has(word) && !kind) {
       await ack({ response_type: 'ephemeral', text: helpText(deps.settings, COMMAND.incident, word === 'help' ? undefined : word) });
       return;

@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../../logger.js';
 import { healthRoutes, sendJson, type HealthProbe } from './health.js';
 import type { JiraWebhookReceiver } from './jira-webhook.js';
@@ -39,9 +40,27 @@ export function createHttpSidecar(options: { probe: HealthProbe; logger: Logger;
       failed(error);
     }
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerUnparsableRequest(error, socket));
   server.requestTimeout = 10_000;
   server.headersTimeout = 5_000;
   return server;
+}
+
+/**
+ * A request Node's parser refuses (bad request line, oversized headers, conflicting lengths, broken chunks, too slow)
+ * never reaches a route; it gets the same JSON error shape as the routes' answers instead of Node's bare 400.
+ */
+function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code] =
+    error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'headers_too_large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request_timeout'] : [400, 'bad_request'];
+  const body = JSON.stringify({ error: code });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export async function listen(server: Server, port: number): Promise<number> {

@@ -29,10 +29,10 @@ export function jiraSyncJob(deps: JiraSyncDeps, maxAttempts: number, lockLifetim
       await syncIncidentChangeToJira(deps, data.data.incidentId, data.data.updateId, attempt);
     } catch (error) {
       if (attempt < maxAttempts) {
-        deps.logger.warn('incident change not written to Jira yet; will retry', { attempt, error: (error as Error).message });
+        deps.logger.warn('incident change not written to Jira yet; will retry', { job: job.attrs.name, incidentId: data.data.incidentId, attempt, error: (error as Error).message });
         throw error;
       }
-      deps.logger.error('incident change not written to Jira after the last try; the backlog sweep will try again', { error: (error as Error).message });
+      deps.logger.error('incident change not written to Jira after the last try; the backlog sweep will try again', { job: job.attrs.name, incidentId: data.data.incidentId, error: (error as Error).message });
       await rememberUnsyncedChange({ ...data.data, error: (error as Error).message, now: (deps.now ?? (() => new Date()))() });
     } finally {
       clearInterval(keepAlive);

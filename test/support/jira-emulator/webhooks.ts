@@ -6,10 +6,14 @@ import http from 'node:http';
 import https from 'node:https';
 import type { WebhookConfig, WebhookDelivery } from './types.js';
 import { sleep } from './util.js';
+import { registerSecret } from '../log-audit.js';
 
 /** `sha256=<hex>` HMAC-SHA256 of the exact body bytes, as Jira puts in `X-Hub-Signature`. */
 export function signWebhookBody(body: string | Uint8Array, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  // A signature is as good as the secret for that body: it must never reach a log (test/support/log-audit.ts).
+  registerSecret('X-Hub-Signature', signature);
+  return signature;
 }
 
 export const ALL_WEBHOOK_EVENTS = ['jira:issue_created', 'jira:issue_updated', 'jira:issue_deleted', 'comment_created'];

@@ -110,6 +110,13 @@ export interface SlackEmulator {
   /** A person posts a message: stored, then `message` (and `app_mention` if the bot is mentioned) sent. */
   postAsUser(p: { userId: string; channelId: string; text: string; threadTs?: string }): Promise<{ ts: string; results: EnvelopeResult[] }>;
   form(viewId: string): ModalForm;
+  /**
+   * A text frame sent as is over the socket (malformed envelopes). With `envelopeId`, resolves with its ack or with
+   * `acked: false` once `timeoutMs` (default the ack timeout) has passed; without, once the frame is written.
+   */
+  sendRawFrame(frame: string, options: { label: string; envelopeId?: string; timeoutMs?: number }): Promise<EnvelopeResult>;
+  /** An Events API wrapper around `event`, as sendEvent would send it (to break on purpose). */
+  eventPayload(event: Json): Json;
 }
 
 export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
@@ -253,6 +260,8 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     closeView: (p) => interactions.closeView(p),
     sendEvent: (event, opts) => interactions.sendEvent(event, opts),
     postAsUser: (p) => interactions.postAsUser(p),
+    sendRawFrame: (frame, options) => hub.sendRaw(frame, options),
+    eventPayload: (event) => interactions.eventPayload(event),
     form: (viewId) => {
       if (!ws.views.has(viewId)) throw new Error(`Slack emulator: no view '${viewId}'`);
       return new ModalForm(formHost, viewId);

@@ -199,6 +199,31 @@ export class SocketHub {
     });
   }
 
+  /**
+   * Sends a text frame exactly as given (malformed envelopes, for hostile-input tests). With an `envelopeId`, resolves
+   * with its ack, or with `acked: false` after the timeout (a missing ack is a finding here, not an emulator error).
+   */
+  sendRaw(frame: string, opts: { label: string; envelopeId?: string; timeoutMs?: number }): Promise<EnvelopeResult> {
+    const envelopeId = opts.envelopeId ?? '';
+    const record: EnvelopeRecord = { envelopeId, type: 'raw', label: opts.label, sentAt: this.opts.now(), status: 'pending' };
+    this.envelopes.push(record);
+    const socket = this.sockets.find((s) => s.readyState === WebSocket.OPEN);
+    if (!socket) return Promise.reject(new Error(`Slack emulator: cannot send the raw frame (${opts.label}): no Socket Mode connection`));
+    const timeoutMs = opts.timeoutMs ?? this.opts.ackTimeoutMs;
+    return new Promise((resolve) => {
+      const unacked = () => {
+        this.pending.delete(envelopeId);
+        record.status = 'timeout';
+        resolve({ envelopeId, ackPayload: undefined, ackMs: timeoutMs, acked: false });
+      };
+      const timer = setTimeout(unacked, envelopeId ? timeoutMs : 0);
+      if (envelopeId) this.pending.set(envelopeId, { resolve, reject: unacked, timer, sentAt: performance.now(), record });
+      socket.send(frame, (err) => {
+        if (err) unacked();
+      });
+    });
+  }
+
   /** `{type:'disconnect', reason}` to every socket; the client closes and reconnects through apps.connections.open. */
   disconnectAll(reason = 'refresh_requested'): void {
     for (const s of this.sockets) {
