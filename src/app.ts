@@ -158,7 +158,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     logger.info('connected to Slack over Socket Mode');
 
     stopped.push(() => jiraWebhook.drain());
-    const sidecar: Server = createHttpSidecar({ probe: { databaseConnected: database.isConnected, slackConnected: () => slackConnected }, logger, jiraWebhook });
+    const sidecar: Server = createHttpSidecar({ probe: { databaseReachable: database.probe.reachable, slackConnected: () => slackConnected }, logger, jiraWebhook });
     const httpPort = await listen(sidecar, config.httpPort);
     stopped.push(() => new Promise<void>((resolve) => sidecar.close(() => resolve())));
     logger.info('http sidecar listening', { port: httpPort });
