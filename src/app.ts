@@ -12,6 +12,9 @@ import type { Settings } from './settings/schema.js';
 import { createJiraGateway } from './services/jira/jira-gateway.js';
 import { createSlackGateway } from './services/slack/slack-gateway.js';
 import { declareIncident } from './services/incidents/declare-incident.js';
+import { acceptDeclaration, saveSpooledDeclarations, type AcceptDeclarationDeps } from './services/incidents/accept-declaration.js';
+import { createSubmissionSpool } from './services/incidents/submission-spool.js';
+import { startSpoolDrain } from './listeners/jobs/spool-drain.js';
 import type { StepDeps } from './services/incidents/declare-pipeline.js';
 import { registerListeners } from './listeners/index.js';
 import { createAgenda, createChangePublisher, createJiraSyncQueue, registerJiraSyncJob, createStepScheduler, registerJiraDeliveryJobs, registerJobs, scheduleRecurringJobs, type JobSettings } from './listeners/jobs/index.js';
@@ -41,6 +44,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Extra knobs for tests and benchmarks; production uses the defaults. */
   jobs?: Partial<JobSettings>;
+  /** How often the spool of declarations kept during a database outage is looked at (default 2 s). */
+  spoolDrainEveryMs?: number;
   clientPingTimeoutMs?: number;
 }
 
@@ -112,6 +117,18 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     });
     await scheduleRecurringJobs(agenda, jobSettings);
 
+    // Declarations are written to a local spool before they are acked, and saved from it once the database answers.
+    const acceptDeps: AcceptDeclarationDeps = {
+      settings,
+      logger,
+      spool: createSubmissionSpool(config.spoolDir),
+      declare: (input) => declareIncident({ settings, scheduler, logger }, input),
+      databaseReachable: database.probe.reachable,
+      inFlight: new Set(),
+    };
+    const spoolDrain = startSpoolDrain({ everyMs: options.spoolDrainEveryMs ?? 2000, drain: () => saveSpooledDeclarations({ ...acceptDeps, slack }), logger });
+    stopped.push(() => spoolDrain.stop());
+
     let slackConnected = false;
     const receiver = new SocketModeReceiver({
       appToken: config.slack.appToken,
@@ -138,7 +155,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       settings,
       logger,
       services: {
-        declareIncident: (input) => declareIncident({ settings, scheduler, logger }, input),
+        acceptDeclaration: (input) => acceptDeclaration(acceptDeps, input),
         updateIncident: (input) => updateIncident({ settings, scheduler, publisher, jiraSync, logger }, input),
         findIncidentByChannel,
         findIncidentById,

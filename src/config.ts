@@ -9,6 +9,8 @@ const envSchema = z.object({
   SLACK_API_URL: z.url().default('https://slack.com/api/'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI').optional(),
   FERRETDB_DATA_DIR: z.string().min(1).default('./data'),
+  /** Where declarations accepted while the database is away wait for it; one folder per instance, on a lasting disk. */
+  SUBMISSION_SPOOL_DIR: z.string().min(1).default('./data/spool'),
   JIRA_URL: z.url(),
   JIRA_EMAIL: z.email(),
   JIRA_API_TOKEN: z.string().min(1),
@@ -31,6 +33,7 @@ export type AppConfig = {
   slack: { botToken: string; appToken: string; apiUrl: string };
   mongodbUri: string | undefined;
   ferretDbDataDir: string;
+  spoolDir: string;
   jira: { url: string; email: string; apiToken: string; webhookSecret: string | undefined; timeoutMs: number };
   httpPort: number;
   settingsPath: string;
@@ -50,6 +53,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     slack: { botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/` },
     mongodbUri: e.MONGODB_URI,
     ferretDbDataDir: e.FERRETDB_DATA_DIR,
+    spoolDir: e.SUBMISSION_SPOOL_DIR,
     jira: { url: e.JIRA_URL.replace(/\/+$/, ''), email: e.JIRA_EMAIL, apiToken: e.JIRA_API_TOKEN, webhookSecret: e.JIRA_WEBHOOK_SECRET, timeoutMs: e.JIRA_TIMEOUT_MS },
     httpPort: e.HTTP_PORT,
     settingsPath: e.INCIDENT_SETTINGS,
