@@ -7,6 +7,7 @@ import { boltLogger } from './bolt-logger.js';
 import { connectDatabase, type Database } from './db/connect-database.js';
 import { createLogger, type Logger } from './logger.js';
 import { secretsOf } from './config.js';
+import { isDatabaseOutage } from './errors.js';
 import { loadSettings } from './settings/load-settings.js';
 import type { Settings } from './settings/schema.js';
 import { createJiraGateway } from './services/jira/jira-gateway.js';
@@ -110,7 +111,14 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     if (!config.jira.webhookSecret) logger.warn('JIRA_WEBHOOK_SECRET is not set: every Jira webhook will be refused (401)');
     const jiraWebhook = createJiraWebhookReceiver({ secret: config.jira.webhookSecret, logger, deps: jiraApplyDeps });
     registerJiraDeliveryJobs(agenda, jiraApplyDeps, jobSettings, jiraWebhook.inFlight);
-    agenda.on('error', (error: Error) => logger.error('job queue error', { error: error.message }));
+    // During a database outage every poll fails: say so once every half minute rather than on each poll.
+    let outageLoggedAt = 0;
+    agenda.on('error', (error: Error) => {
+      if (!isDatabaseOutage(error)) return logger.error('job queue error', { error: error.message });
+      if (Date.now() - outageLoggedAt < 30_000) return;
+      outageLoggedAt = Date.now();
+      logger.warn('job queue cannot reach the database; jobs wait for it', { error: error.message });
+    });
     await agenda.start();
     stopped.push(async () => {
       await agenda.drain(10_000);

@@ -47,6 +47,8 @@ export async function acceptDeclaration(deps: AcceptDeclarationDeps, input: Acce
   const result = validateDeclaration(deps.settings, input.draft);
   if (!result.ok) return { kind: 'invalid', errors: result.errors };
   const declaration = result.value;
+  // Taken before the entry exists, so the spool drain never picks up a submission this call is still saving.
+  deps.inFlight.add(input.submissionKey);
   let spooled = true;
   try {
     await deps.spool.put({ submissionKey: input.submissionKey, acceptedAt: (deps.now?.() ?? new Date()).toISOString(), reporter: input.reporter, draft: input.draft });
@@ -59,9 +61,10 @@ export async function acceptDeclaration(deps: AcceptDeclarationDeps, input: Acce
 
 async function saveFirstTime(deps: AcceptDeclarationDeps, input: AcceptDeclarationInput, declaration: Declaration, spooled: boolean): Promise<DeclarationOutcome> {
   const unavailable = (error: unknown): DeclarationOutcome => (spooled ? { kind: 'queued' } : { kind: 'failed', error });
-  if (!(await deps.databaseReachable())) return unavailable(new DatabaseUnavailableError('the database did not answer its ping'));
-
-  deps.inFlight.add(input.submissionKey);
+  if (!(await deps.databaseReachable())) {
+    deps.inFlight.delete(input.submissionKey);
+    return unavailable(new DatabaseUnavailableError('the database did not answer its ping'));
+  }
   const attempt = deps
     .declare({ declaration, reporter: input.reporter, submissionKey: input.submissionKey })
     .then(async ({ incident }): Promise<DeclarationOutcome> => {
