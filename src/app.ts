@@ -78,6 +78,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       maxAttempts: config.steps.maxAttempts,
       resumeEveryMs: 60_000,
       uncertainRetryMs: config.steps.uncertainRetryMs,
+      updateRemindersEveryMs: config.reminderScanMs,
       ...options.jobs,
     };
     const agenda = createAgenda(database.connection.db as unknown as Db, jobSettings);

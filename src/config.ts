@@ -24,6 +24,8 @@ const envSchema = z.object({
   JOB_POLL_MS: z.coerce.number().int().min(20).default(1000),
   /** How long a job run may go silent before another worker (or a restart) takes it over. */
   JOB_LOCK_MS: z.coerce.number().int().min(500).default(60000),
+  /** How often open incidents are scanned for due update reminders. */
+  REMINDER_SCAN_MS: z.coerce.number().int().min(100).default(60000),
   JIRA_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
   /** After a call that got no answer, wait at least this long before retrying, so the retry can find what it did. */
   STEP_UNCERTAIN_RETRY_MS: z.coerce.number().int().min(0).default(30000),
@@ -39,6 +41,7 @@ export type AppConfig = {
   settingsPath: string;
   logLevel: string;
   steps: { maxAttempts: number; backoffMs: number; pollMs: number; lockMs: number; uncertainRetryMs: number };
+  reminderScanMs: number;
 };
 
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
@@ -59,6 +62,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     settingsPath: e.INCIDENT_SETTINGS,
     logLevel: e.LOG_LEVEL,
     steps: { maxAttempts: e.STEP_MAX_ATTEMPTS, backoffMs: e.STEP_BACKOFF_MS, pollMs: e.JOB_POLL_MS, lockMs: e.JOB_LOCK_MS, uncertainRetryMs: e.STEP_UNCERTAIN_RETRY_MS },
+    reminderScanMs: e.REMINDER_SCAN_MS,
   };
 }
 
