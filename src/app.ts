@@ -133,9 +133,10 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       spool: createSubmissionSpool(config.spoolDir),
       declare: (input) => declareIncident({ settings, scheduler, logger }, input),
       databaseReachable: database.probe.reachable,
+      slack,
       inFlight: new Set(),
     };
-    const spoolDrain = startSpoolDrain({ everyMs: options.spoolDrainEveryMs ?? 2000, drain: () => saveSpooledDeclarations({ ...acceptDeps, slack }), logger });
+    const spoolDrain = startSpoolDrain({ everyMs: options.spoolDrainEveryMs ?? 2000, drain: () => saveSpooledDeclarations(acceptDeps), logger });
     stopped.push(() => spoolDrain.stop());
 
     let slackConnected = false;

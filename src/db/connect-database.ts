@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { MongoClient } from 'mongodb';
 import type { Logger } from '../logger.js';
 import { Counter } from '../models/counter.js';
 import { Incident } from '../models/incident.js';
@@ -41,13 +42,17 @@ export async function connectDatabase(options: { uri: string | undefined; dataDi
     options.logger.info('embedded FerretDB started', { dataDir: options.dataDir, port: embedded.port });
   }
   const connection = await connectTo(uri);
+  // The probe pings on a connection of its own: the app's single connection can be busy for seconds under load,
+  // which says nothing about whether the server answers.
+  const pingClient = new MongoClient(uri, { maxPoolSize: 1, serverSelectionTimeoutMS: 1000, heartbeatFrequencyMS: 2000 });
   const isFerretDb = await detectFerretDb(connection);
   options.logger.info('database connected', { engine: isFerretDb ? 'ferretdb' : 'mongodb', db: connection.name });
   return {
     connection,
     isFerretDb,
-    probe: createDatabaseProbe({ ping: () => connection.db!.admin().ping() }),
+    probe: createDatabaseProbe({ ping: () => pingClient.db().admin().ping() }),
     stop: async () => {
+      await pingClient.close();
       await mongoose.disconnect();
       if (embedded) await embedded.stop();
     },

@@ -14,6 +14,7 @@ export interface AcceptDeclarationDeps {
   spool: SubmissionSpool;
   declare(input: DeclareIncidentInput): Promise<{ incident: IncidentDocument; created: boolean }>;
   databaseReachable(): Promise<boolean>;
+  slack: Pick<SlackGateway, 'postMessage' | 'updateView'>;
   /** Submissions being saved in this process right now (by the first attempt or the spool drain). */
   inFlight: Set<string>;
   /** How long the first save may take before the user is told it is queued (default 2500 ms). */
@@ -65,10 +66,13 @@ async function saveFirstTime(deps: AcceptDeclarationDeps, input: AcceptDeclarati
     deps.inFlight.delete(input.submissionKey);
     return unavailable(new DatabaseUnavailableError('the database did not answer its ping'));
   }
+  let toldQueued = false;
   const attempt = deps
     .declare({ declaration, reporter: input.reporter, submissionKey: input.submissionKey })
     .then(async ({ incident }): Promise<DeclarationOutcome> => {
       if (spooled) await deps.spool.remove(input.submissionKey);
+      // Saved after the user was told it was kept: give them the number now, as the spool drain would have.
+      if (toldQueued) await tellSavedLater(deps, { submissionKey: input.submissionKey, reporterId: input.reporter.slackId, declaration, incident });
       return { kind: 'declared', incident };
     })
     .catch((error: unknown): DeclarationOutcome => {
@@ -81,7 +85,10 @@ async function saveFirstTime(deps: AcceptDeclarationDeps, input: AcceptDeclarati
 
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<DeclarationOutcome>((resolve) => {
-    timer = setTimeout(() => resolve(unavailable(new DatabaseUnavailableError('saving the incident took too long'))), deps.saveDeadlineMs ?? 2500);
+    timer = setTimeout(() => {
+      toldQueued = spooled;
+      resolve(unavailable(new DatabaseUnavailableError('saving the incident took too long')));
+    }, deps.saveDeadlineMs ?? 2500);
   });
   try {
     return await Promise.race([attempt, deadline]);
@@ -90,9 +97,7 @@ async function saveFirstTime(deps: AcceptDeclarationDeps, input: AcceptDeclarati
   }
 }
 
-export interface SaveSpooledDeps extends AcceptDeclarationDeps {
-  slack: Pick<SlackGateway, 'postMessage' | 'updateView'>;
-}
+export type SaveSpooledDeps = AcceptDeclarationDeps;
 
 /**
  * Saves what the spool holds, oldest first, once the database answers; tells each reporter the incident number (in
@@ -134,11 +139,20 @@ async function saveSpooled(deps: SaveSpooledDeps, entry: SpooledDeclaration): Pr
   const { incident } = await deps.declare({ declaration: result.value, reporter: entry.reporter, submissionKey: entry.submissionKey });
   await deps.spool.remove(entry.submissionKey);
   deps.logger.info('spooled declaration saved', { incident: incident.number, slackUser: entry.reporter.slackId });
-  const priority = result.value.priority;
-  const confirmation = declaredModal({ number: incident.number, title: incident.title, priorityLabel: `${priority.emoji} ${priority.name}`, critical: priority.responseType === 'critical' });
-  await deps.slack.updateView(entry.submissionKey, confirmation).catch(() => undefined);
-  await deps.slack.postMessage(entry.reporter.slackId, declarationSavedLaterMessage({ number: incident.number, title: incident.title })).catch((error: Error) => {
-    deps.logger.warn('could not tell the reporter that the spooled declaration is saved', { error: error.message });
-  });
+  await tellSavedLater(deps, { submissionKey: entry.submissionKey, reporterId: entry.reporter.slackId, declaration: result.value, incident });
   return incident;
+}
+
+/** The number of an incident saved after its reporter was told it was kept: in the form if still open, and by DM. */
+async function tellSavedLater(
+  deps: AcceptDeclarationDeps,
+  saved: { submissionKey: string; reporterId: string; declaration: Declaration; incident: IncidentDocument },
+): Promise<void> {
+  const { priority } = saved.declaration;
+  const { number, title } = saved.incident;
+  const confirmation = declaredModal({ number, title, priorityLabel: `${priority.emoji} ${priority.name}`, critical: priority.responseType === 'critical' });
+  await deps.slack.updateView(saved.submissionKey, confirmation).catch(() => undefined);
+  await deps.slack.postMessage(saved.reporterId, declarationSavedLaterMessage({ number, title })).catch((error: Error) => {
+    deps.logger.warn('could not tell the reporter that the kept declaration is saved', { error: error.message });
+  });
 }

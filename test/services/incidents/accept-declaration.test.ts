@@ -15,9 +15,10 @@ const settings = defaultSettings();
 /** A declare service that saves into a list, and can be made to hang or to fail like a database outage. */
 class FakeDeclare {
   saved: DeclareIncidentInput[] = [];
-  mode: 'ok' | 'hang' | 'outage' = 'ok';
+  mode: 'ok' | 'slow' | 'hang' | 'outage' = 'ok';
   call = async (input: DeclareIncidentInput): Promise<{ incident: IncidentDocument; created: boolean }> => {
     if (this.mode === 'hang') await new Promise(() => undefined);
+    if (this.mode === 'slow') await new Promise((r) => setTimeout(r, 400));
     if (this.mode === 'outage') throw Object.assign(new Error('Server selection timed out after 2500 ms'), { name: 'MongoServerSelectionError' });
     const existing = this.saved.findIndex((s) => s.submissionKey === input.submissionKey);
     if (existing < 0) this.saved.push(input);
@@ -95,6 +96,18 @@ describe('accepting a declaration, and the spool for database outages', () => {
     declare.mode = 'ok';
     assert.equal(await saveSpooledDeclarations(deps), 0, 'still in flight');
     assert.equal(spooledFiles().length, 1);
+  });
+
+  it('a save finishing after the deadline: queued first, then the reporter gets the number in the form and by DM', async () => {
+    declare.mode = 'slow';
+    const acceptance = await accept('V1');
+    assert.ok(acceptance.kind === 'accepted');
+    assert.deepEqual(await acceptance.saved, { kind: 'queued' });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(declare.saved.length, 1);
+    assert.deepEqual(spooledFiles(), []);
+    assert.match(JSON.stringify(slack.views.get('V1')), /Incident #101 is declared/);
+    assert.equal(slack.posts.filter((p) => p.channel === 'UALICE').length, 1);
   });
 
   it('a save failing with an outage error is queued, and saved once by later drains', async () => {
