@@ -197,7 +197,7 @@ export async function benchJiraWebhooks(options: JiraWebhooksBenchOptions = {}):
       updateIncident: (input) => updateIncident({ settings, logger, scheduler: { schedule: async () => undefined }, publisher: { publish: async () => void published++ } }, input),
     };
     const receiver = createJiraWebhookReceiver({ secret: SECRET, logger, deps });
-    const app = createHttpSidecar({ probe: { databaseConnected: () => true, slackConnected: () => true }, logger, jiraWebhook: receiver });
+    const app = createHttpSidecar({ probe: { databaseReachable: async () => true, slackConnected: () => true }, logger, jiraWebhook: receiver });
     const bare = createServer((req, res) => {
       req.resume();
       req.on('end', () => {

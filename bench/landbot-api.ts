@@ -178,7 +178,7 @@ export async function benchLandbotApi(options: LandbotApiBenchOptions = {}): Pro
       safetyNetMs: 60_000,
     };
     const tickets = createLandbotTicketReceiver({ settings, tokens: createTokenVerifier({ logger }), logger, submitTicket: (input) => submitLandbotTicket(deps, input) });
-    const app = createHttpSidecar({ probe: { databaseConnected: () => true, slackConnected: () => true }, logger, landbotTickets: tickets });
+    const app = createHttpSidecar({ probe: { databaseReachable: async () => true, slackConnected: () => true }, logger, landbotTickets: tickets });
     const bare = createServer((req, res) => {
       req.resume();
       req.on('end', () => {

@@ -7,11 +7,15 @@ import { boltLogger } from './bolt-logger.js';
 import { connectDatabase, type Database } from './db/connect-database.js';
 import { createLogger, type Logger } from './logger.js';
 import { secretsOf } from './config.js';
+import { isDatabaseOutage } from './errors.js';
 import { loadSettings } from './settings/load-settings.js';
 import type { Settings } from './settings/schema.js';
 import { createJiraGateway } from './services/jira/jira-gateway.js';
 import { createSlackGateway } from './services/slack/slack-gateway.js';
 import { declareIncident } from './services/incidents/declare-incident.js';
+import { acceptDeclaration, saveSpooledDeclarations, type AcceptDeclarationDeps } from './services/incidents/accept-declaration.js';
+import { createSubmissionSpool } from './services/incidents/submission-spool.js';
+import { startSpoolDrain } from './listeners/jobs/spool-drain.js';
 import type { StepDeps } from './services/incidents/declare-pipeline.js';
 import { registerListeners } from './listeners/index.js';
 import { ackWhatNoListenerAcked } from './listeners/unacknowledged.js';
@@ -47,6 +51,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Extra knobs for tests and benchmarks; production uses the defaults. */
   jobs?: Partial<JobSettings>;
+  /** How often the spool of declarations kept during a database outage is looked at (default 2 s). */
+  spoolDrainEveryMs?: number;
   clientPingTimeoutMs?: number;
 }
 
@@ -78,6 +84,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       maxAttempts: config.steps.maxAttempts,
       resumeEveryMs: 60_000,
       uncertainRetryMs: config.steps.uncertainRetryMs,
+      updateRemindersEveryMs: config.reminderScanMs,
       ...options.jobs,
     };
     const agenda = createAgenda(database.connection.db as unknown as Db, jobSettings);
@@ -127,12 +134,32 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     };
     registerLandbotTicketJob(agenda, landbotDeps, jobSettings);
     const landbotTickets = createLandbotTicketReceiver({ settings, tokens, logger, submitTicket: (input) => submitLandbotTicket(landbotDeps, input) });
-    agenda.on('error', (error: Error) => logger.error('job queue error', { error: error.message }));
+    // During a database outage every poll fails: say so once every half minute rather than on each poll.
+    let outageLoggedAt = 0;
+    agenda.on('error', (error: Error) => {
+      if (!isDatabaseOutage(error)) return logger.error('job queue error', { error: error.message });
+      if (Date.now() - outageLoggedAt < 30_000) return;
+      outageLoggedAt = Date.now();
+      logger.warn('job queue cannot reach the database; jobs wait for it', { error: error.message });
+    });
     await agenda.start();
     stopped.push(async () => {
       await agenda.drain(10_000);
     });
     await scheduleRecurringJobs(agenda, jobSettings);
+
+    // Declarations are written to a local spool before they are acked, and saved from it once the database answers.
+    const acceptDeps: AcceptDeclarationDeps = {
+      settings,
+      logger,
+      spool: createSubmissionSpool(config.spoolDir),
+      declare: (input) => declareIncident({ settings, scheduler, logger }, input),
+      databaseReachable: database.probe.reachable,
+      slack,
+      inFlight: new Set(),
+    };
+    const spoolDrain = startSpoolDrain({ everyMs: options.spoolDrainEveryMs ?? 2000, drain: () => saveSpooledDeclarations(acceptDeps), logger });
+    stopped.push(() => spoolDrain.stop());
 
     let slackConnected = false;
     const receiver = new SocketModeReceiver({
@@ -160,7 +187,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       settings,
       logger,
       services: {
-        declareIncident: (input) => declareIncident({ settings, scheduler, logger }, input),
+        acceptDeclaration: (input) => acceptDeclaration(acceptDeps, input),
         updateIncident: (input) => updateIncident({ settings, scheduler, publisher, jiraSync, logger }, input),
         findIncidentByChannel,
         findIncidentById,
@@ -181,7 +208,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     logger.info('connected to Slack over Socket Mode');
 
     stopped.push(() => jiraWebhook.drain());
-    const sidecar: Server = createHttpSidecar({ probe: { databaseConnected: database.isConnected, slackConnected: () => slackConnected }, logger, jiraWebhook, landbotTickets });
+    const sidecar: Server = createHttpSidecar({ probe: { databaseReachable: database.probe.reachable, slackConnected: () => slackConnected }, logger, jiraWebhook, landbotTickets });
     const httpPort = await listen(sidecar, config.httpPort);
     stopped.push(() => new Promise<void>((resolve) => sidecar.close(() => resolve())));
     logger.info('http sidecar listening', { port: httpPort });

@@ -9,6 +9,8 @@ const envSchema = z.object({
   SLACK_API_URL: z.url().default('https://slack.com/api/'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI').optional(),
   FERRETDB_DATA_DIR: z.string().min(1).default('./data'),
+  /** Where declarations accepted while the database is away wait for it; one folder per instance, on a lasting disk. */
+  SUBMISSION_SPOOL_DIR: z.string().min(1).default('./data/spool'),
   JIRA_URL: z.url(),
   JIRA_EMAIL: z.email(),
   JIRA_API_TOKEN: z.string().min(1),
@@ -22,6 +24,8 @@ const envSchema = z.object({
   JOB_POLL_MS: z.coerce.number().int().min(20).default(1000),
   /** How long a job run may go silent before another worker (or a restart) takes it over. */
   JOB_LOCK_MS: z.coerce.number().int().min(500).default(60000),
+  /** How often open incidents are scanned for due update reminders. */
+  REMINDER_SCAN_MS: z.coerce.number().int().min(100).default(60000),
   JIRA_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
   /** After a call that got no answer, wait at least this long before retrying, so the retry can find what it did. */
   STEP_UNCERTAIN_RETRY_MS: z.coerce.number().int().min(0).default(30000),
@@ -31,11 +35,13 @@ export type AppConfig = {
   slack: { botToken: string; appToken: string; apiUrl: string };
   mongodbUri: string | undefined;
   ferretDbDataDir: string;
+  spoolDir: string;
   jira: { url: string; email: string; apiToken: string; webhookSecret: string | undefined; timeoutMs: number };
   httpPort: number;
   settingsPath: string;
   logLevel: string;
   steps: { maxAttempts: number; backoffMs: number; pollMs: number; lockMs: number; uncertainRetryMs: number };
+  reminderScanMs: number;
 };
 
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
@@ -50,11 +56,13 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     slack: { botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/` },
     mongodbUri: e.MONGODB_URI,
     ferretDbDataDir: e.FERRETDB_DATA_DIR,
+    spoolDir: e.SUBMISSION_SPOOL_DIR,
     jira: { url: e.JIRA_URL.replace(/\/+$/, ''), email: e.JIRA_EMAIL, apiToken: e.JIRA_API_TOKEN, webhookSecret: e.JIRA_WEBHOOK_SECRET, timeoutMs: e.JIRA_TIMEOUT_MS },
     httpPort: e.HTTP_PORT,
     settingsPath: e.INCIDENT_SETTINGS,
     logLevel: e.LOG_LEVEL,
     steps: { maxAttempts: e.STEP_MAX_ATTEMPTS, backoffMs: e.STEP_BACKOFF_MS, pollMs: e.JOB_POLL_MS, lockMs: e.JOB_LOCK_MS, uncertainRetryMs: e.STEP_UNCERTAIN_RETRY_MS },
+    reminderScanMs: e.REMINDER_SCAN_MS,
   };
 }
 

@@ -74,3 +74,34 @@ export class TokenError extends AppError {
     super(code, message);
   }
 }
+
+/** The database did not answer (down, unreachable, or the operation timed out waiting for it). */
+export class DatabaseUnavailableError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('database_unavailable', message, options);
+  }
+}
+
+/** What the MongoDB driver and mongoose raise when the server is away, rather than when a request is wrong. */
+const OUTAGE_ERROR_NAMES = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+export function isDatabaseOutage(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  if (name && OUTAGE_ERROR_NAMES.has(name)) return true;
+  return name === 'MongooseError' && /buffering timed out/.test(message ?? '');
+}
+
+/** Any error as one of ours: a database outage gets its code; other unknown errors stay as they are. */
+export function asAppError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  if (isDatabaseOutage(error)) return new DatabaseUnavailableError((error as Error).message, { cause: error });
+  return error;
+}

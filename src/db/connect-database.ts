@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { MongoClient } from 'mongodb';
 import type { Logger } from '../logger.js';
 import { Counter } from '../models/counter.js';
 import { Incident } from '../models/incident.js';
@@ -11,19 +12,20 @@ import { ReminderClaim } from '../models/reminder-claim.js';
 import { TimelineMessage } from '../models/timeline-message.js';
 import { HomeViewer } from '../models/home-viewer.js';
 import { HomeSnapshot } from '../models/home-snapshot.js';
+import { SyncMarker } from '../models/sync-marker.js';
+import { ApiToken } from '../models/api-token.js';
+import { KnownUser } from '../models/known-user.js';
+import { LandbotRequest } from '../models/landbot-request.js';
+import { createDatabaseProbe, type DatabaseProbe } from './database-probe.js';
 import { startEmbeddedFerretDb, type EmbeddedFerretDb } from './embedded-ferretdb.js';
 
 export interface Database {
   connection: mongoose.Connection;
   isFerretDb: boolean;
-  isConnected(): boolean;
+  /** Asks the server (a ping with a short deadline), for readiness and for answering users fast during an outage. */
+  probe: DatabaseProbe;
   stop(): Promise<void>;
 }
-
-import { SyncMarker } from '../models/sync-marker.js';
-import { ApiToken } from '../models/api-token.js';
-import { KnownUser } from '../models/known-user.js';
-import { LandbotRequest } from '../models/landbot-request.js';
 
 const MODELS = [SyncMarker, Counter, Incident, IncidentUpdate, JiraTicket, StepClaim, ReminderClaim, TimelineMessage, HomeViewer, HomeSnapshot, JiraDelivery, JiraSyncBacklog, ApiToken, KnownUser, LandbotRequest];
 const DEFAULT_DB_NAME = 'incident-app';
@@ -42,22 +44,45 @@ export async function connectDatabase(options: { uri: string | undefined; dataDi
     options.logger.info('embedded FerretDB started', { dataDir: options.dataDir, port: embedded.port });
   }
   const connection = await connectTo(uri);
+  // The probe pings on a connection of its own: the app's single connection can be busy for seconds under load,
+  // which says nothing about whether the server answers.
+  const pingClient = new MongoClient(uri, { maxPoolSize: 1, serverSelectionTimeoutMS: 1000, heartbeatFrequencyMS: 2000 });
   const isFerretDb = await detectFerretDb(connection);
   options.logger.info('database connected', { engine: isFerretDb ? 'ferretdb' : 'mongodb', db: connection.name });
   return {
     connection,
     isFerretDb,
-    isConnected: () => connection.readyState === mongoose.ConnectionStates.connected,
+    probe: createDatabaseProbe({ ping: () => pingClient.db().admin().ping() }),
     stop: async () => {
+      await pingClient.close();
       await mongoose.disconnect();
       if (embedded) await embedded.stop();
     },
   };
 }
 
+/**
+ * While the server is away, an operation fails within about 2.5 s instead of mongoose's and the driver's 10 s
+ * defaults, so a Slack handler can still answer in time. Only the first connection gets longer, by retrying.
+ */
+const OUTAGE_FAIL_FAST_MS = 2500;
+const FIRST_CONNECT_TRIES = 4;
+
 export async function connectTo(uri: string): Promise<mongoose.Connection> {
   mongoose.set('strictQuery', true);
-  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: true });
+  mongoose.set('bufferTimeoutMS', OUTAGE_FAIL_FAST_MS);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await mongoose.connect(uri, {
+        serverSelectionTimeoutMS: OUTAGE_FAIL_FAST_MS,
+        heartbeatFrequencyMS: 2000,
+        autoIndex: true,
+      });
+      break;
+    } catch (error) {
+      if (attempt >= FIRST_CONNECT_TRIES) throw error;
+    }
+  }
   await Promise.all(MODELS.map((model) => model.init()));
   return mongoose.connection;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { Settings } from '../settings/schema.js';
-import type { DeclareIncidentInput } from '../services/incidents/declare-incident.js';
+import type { Acceptance, AcceptDeclarationInput } from '../services/incidents/accept-declaration.js';
 import type { IncidentDocument } from '../models/incident.js';
 import type { UpdateIncidentInput } from '../services/incidents/update-incident.js';
 import type { AddMessageToTimelineInput, TimelineOutcome } from '../services/timeline/add-message-to-timeline.js';
@@ -11,7 +11,7 @@ export interface ListenerDeps {
   settings: Settings;
   logger: Logger;
   services: {
-    declareIncident(input: DeclareIncidentInput): Promise<{ incident: IncidentDocument; created: boolean }>;
+    acceptDeclaration(input: AcceptDeclarationInput): Promise<Acceptance>;
     updateIncident(input: UpdateIncidentInput): Promise<{ incident: IncidentDocument; updateId: string | null }>;
     findIncidentByChannel(channelId: string): Promise<IncidentDocument | null>;
     findIncidentById(incidentId: string): Promise<IncidentDocument | null>;

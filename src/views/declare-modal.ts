@@ -176,6 +176,27 @@ export function declaredModal(options: { number: number; title: string; priority
   };
 }
 
+/** The form was accepted while the database was away: kept, and saved when it is back. */
+export function declareQueuedModal(explanation: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.declareModal,
+    title: plain('Declare an incident'),
+    close: plain('Close'),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:inbox_tray: ${truncate(explanation, 2900)}` } }],
+  };
+}
+
+/** The direct message to the reporter once a queued declaration is saved. */
+export function declarationSavedLaterMessage(options: { number: number; title: string }): { text: string } {
+  return { text: `:white_check_mark: The database is back: your declaration is saved as *incident #${options.number}* (${escapeMrkdwn(truncate(options.title, 200))}).` };
+}
+
+/** The direct message when a queued declaration no longer passes the rules (the settings changed meanwhile). */
+export function declarationRefusedLaterMessage(options: { title: string; reasons: string[] }): { text: string } {
+  return { text: `:x: Your declaration "${escapeMrkdwn(truncate(options.title, 200))}" could not be saved: ${options.reasons.join(' ')} Please declare it again.` };
+}
+
 export function declareFailedModal(reason: string): ModalView {
   return {
     type: 'modal',

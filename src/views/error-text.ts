@@ -1,7 +1,8 @@
-import { AppError } from '../errors.js';
+import { AppError, asAppError } from '../errors.js';
 
 /** The one place that turns an error into what a Slack user reads. Internal details stay in the log. */
-export function userMessageFor(error: unknown): string {
+export function userMessageFor(thrown: unknown): string {
+  const error = asAppError(thrown);
   if (error instanceof AppError) {
     switch (error.code) {
       case 'payload_invalid':
@@ -24,4 +25,12 @@ export function userMessageFor(error: unknown): string {
     }
   }
   return 'Something went wrong on our side and it was logged. Nothing you typed was lost: please try again.';
+}
+
+/** A declaration taken while the database is away: it is kept on the app's disk and saved when the database is back. */
+export function declarationQueuedText(): string {
+  return (
+    'The incident database is not reachable right now. Your declaration is kept: the incident is saved as soon as the ' +
+    'database is back, and you will get a direct message with its number. You do not need to declare it again.'
+  );
 }

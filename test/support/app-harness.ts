@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import mongoose from 'mongoose';
 import { startApp, type RunningApp, type StartOptions } from '../../src/app.js';
@@ -46,6 +49,7 @@ export async function startHarness(label: string, options: { env?: Record<string
     SLACK_APP_TOKEN: slack.appToken,
     SLACK_API_URL: slack.apiUrl,
     MONGODB_URI: testDatabaseUri(label),
+    SUBMISSION_SPOOL_DIR: mkdtempSync(path.join(tmpdir(), 'incident-spool-')),
     JIRA_URL: jira.url,
     JIRA_EMAIL: jira.email,
     JIRA_API_TOKEN: jira.apiToken,

@@ -2,7 +2,7 @@ import type { DeclareStep } from '../../src/models/incident.js';
 import type { StepScheduler } from '../../src/services/incidents/declare-pipeline.js';
 import type { JiraAccount, JiraAttachmentFile, JiraGateway, JiraIssueRef } from '../../src/services/jira/jira-gateway.js';
 import type { SlackGateway, SlackMessage } from '../../src/services/slack/slack-gateway.js';
-import type { HomeView } from '@slack/types';
+import type { HomeView, ModalView } from '@slack/types';
 import { createLogger } from '../../src/logger.js';
 
 /** Fakes for unit tests of services: in-memory, recording what was asked. End-to-end tests use the emulators. */
@@ -93,6 +93,11 @@ export class FakeSlack implements SlackGateway {
   homes = new Map<string, HomeView>();
   async publishHome(userId: string, view: HomeView) {
     this.homes.set(userId, view);
+  }
+  /** The last view each modal was replaced with. */
+  views = new Map<string, ModalView>();
+  async updateView(viewId: string, view: ModalView) {
+    this.views.set(viewId, view);
   }
   /** Messages people posted, for fetchMessage. */
   userMessages: Array<{ channel: string; ts: string; text: string; author: string; threadTs?: string }> = [];

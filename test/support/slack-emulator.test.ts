@@ -816,6 +816,25 @@ describe('slack emulator: reconnects, several sockets, emitted events, clean sto
     }
   });
 
+  it('refusing connections drops the sockets and refuses new ones until it is lifted; each envelope reaches one socket', async () => {
+    const emu = await startSlackEmulator();
+    const alice = emu.addUser({ name: 'alice' });
+    const raw = await RawSocket.connect(emu);
+    assert.equal((await raw.next()).type, 'hello');
+    emu.refuseConnections(true);
+    await emu.waitUntil(() => emu.connectionCount() === 0 || undefined, 2000, 'the socket to drop');
+    await assert.rejects(RawSocket.connect(emu), /503/);
+    await assert.rejects(emu.sendSlashCommand({ command: '/who', userId: alice.id }), /no Socket Mode connection/);
+    emu.refuseConnections(false);
+    const again = await RawSocket.connect(emu);
+    assert.equal((await again.next()).type, 'hello');
+    const sent = emu.sendSlashCommand({ command: '/who', userId: alice.id });
+    await again.ackNext();
+    assert.equal((await sent).acked, true);
+    await again.close();
+    await emu.stop();
+  });
+
   it('spreads envelopes round-robin over several connections', async () => {
     const emu = await startSlackEmulator();
     const alice = emu.addUser({ name: 'alice' });

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { declareModal } from '../../views/declare-modal.js';
+import { userMessageFor } from '../../views/error-text.js';
 import { helpText } from '../../views/help.js';
 import { COMMAND } from '../../views/ids.js';
 import { selectIncidentModal } from '../../views/incident-modals.js';
@@ -50,6 +51,7 @@ export function incidentCommand(deps: ListenerDeps) {
       await openIncidentModal({ client, triggerId: body.trigger_id, deps, incidentId: incident._id.toString(), kind, userId: body.user_id });
     } catch (error) {
       logger.error('could not open the form for /incident', error);
+      await respond({ response_type: 'ephemeral', text: `:warning: ${userMessageFor(error)}` }).catch(() => undefined);
     }
   };
 }

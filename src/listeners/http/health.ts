@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface HealthProbe {
-  databaseConnected(): boolean;
+  databaseReachable(): Promise<boolean>;
   slackConnected(): boolean;
 }
 
@@ -9,10 +9,11 @@ export interface HealthProbe {
 export function healthRoutes(probe: HealthProbe) {
   return {
     healthz: (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 200, { ok: true }),
-    readyz: (_req: IncomingMessage, res: ServerResponse) => {
-      const checks = { database: probe.databaseConnected(), slack: probe.slackConnected() };
+    readyz: async (_req: IncomingMessage, res: ServerResponse) => {
+      const checks = { database: await probe.databaseReachable(), slack: probe.slackConnected() };
       const ready = checks.database && checks.slack;
-      sendJson(res, ready ? 200 : 503, { ok: ready, checks });
+      const failing = Object.entries(checks).filter(([, ok]) => !ok).map(([name]) => name);
+      sendJson(res, ready ? 200 : 503, ready ? { ok: true, checks } : { ok: false, checks, failing });
     },
   };
 }

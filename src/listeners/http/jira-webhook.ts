@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isDatabaseOutage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { createBatcher } from '../../services/batching.js';
 import { applyJiraDelivery, type ApplyJiraDeps } from '../../services/jira/apply-jira-webhook.js';
@@ -93,7 +94,17 @@ export function createJiraWebhookReceiver(options: JiraWebhookOptions): JiraWebh
     }
     const identifier = req.headers['x-atlassian-webhook-identifier'];
     const deliveryId = deliveryIdOf(typeof identifier === 'string' ? identifier : undefined, read.body);
-    const recorded = await record({ deliveryId, route, raw: read.body, body: parsed.body });
+    let recorded;
+    try {
+      recorded = await record({ deliveryId, route, raw: read.body, body: parsed.body });
+    } catch (error) {
+      if (!isDatabaseOutage(error)) throw error;
+      // Never 200 unless recorded: a 5xx makes Jira deliver it again later.
+      logger.warn('jira webhook refused: the database is unavailable', { delivery: deliveryId });
+      res.setHeader('Retry-After', '30');
+      sendJson(res, 503, { error: 'database_unavailable' });
+      return;
+    }
     if (recorded.kind === 'duplicate') {
       sendJson(res, 200, { duplicate: true });
       return;

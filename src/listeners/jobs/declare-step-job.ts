@@ -1,6 +1,7 @@
 import type { Job } from 'agenda';
 import { z } from 'zod';
 import { DECLARE_STEPS } from '../../models/incident.js';
+import { keepLocked } from './keep-locked.js';
 import { runDeclareStep, type StepDeps } from '../../services/incidents/declare-pipeline.js';
 
 const declareStepData = z.object({
@@ -11,7 +12,7 @@ const declareStepData = z.object({
 export type DeclareStepData = z.infer<typeof declareStepData>;
 
 /** One durable declare step. Safe to run twice: the step checks what is already done and claims its attempt. */
-export function declareStepJob(deps: StepDeps) {
+export function declareStepJob(deps: StepDeps, lockLifetimeMs: number) {
   return async (job: Job<DeclareStepData>): Promise<void> => {
     const data = declareStepData.safeParse(job.attrs.data);
     if (!data.success) {
@@ -19,6 +20,12 @@ export function declareStepJob(deps: StepDeps) {
       return;
     }
     const attempt = (job.attrs.failCount ?? 0) + 1;
-    await runDeclareStep(deps, data.data.incidentId, data.data.step, attempt);
+    // A slow Slack or Jira call must not let the lock lapse: another worker would run the same attempt meanwhile.
+    const release = keepLocked(job, lockLifetimeMs);
+    try {
+      await runDeclareStep(deps, data.data.incidentId, data.data.step, attempt);
+    } finally {
+      release();
+    }
   };
 }

@@ -1,6 +1,7 @@
 import type { Job } from 'agenda';
 import { z } from 'zod';
 import { rememberUnsyncedChange } from '../../services/jira/jira-sync-backlog.js';
+import { keepLocked } from './keep-locked.js';
 import { syncIncidentChangeToJira, type JiraSyncDeps } from '../../services/jira/sync-incident-to-jira.js';
 
 const jiraSyncData = z.object({
@@ -24,7 +25,7 @@ export function jiraSyncJob(deps: JiraSyncDeps, maxAttempts: number, lockLifetim
     }
     const attempt = (job.attrs.failCount ?? 0) + 1;
     // A walk through the workflow makes several calls: keep the lock, or Agenda would cancel and rerun it meanwhile.
-    const keepAlive = setInterval(() => void job.touch().catch(() => undefined), Math.max(100, Math.floor(lockLifetimeMs / 3)));
+    const release = keepLocked(job, lockLifetimeMs);
     try {
       await syncIncidentChangeToJira(deps, data.data.incidentId, data.data.updateId, attempt);
     } catch (error) {
@@ -35,7 +36,7 @@ export function jiraSyncJob(deps: JiraSyncDeps, maxAttempts: number, lockLifetim
       deps.logger.error('incident change not written to Jira after the last try; the backlog sweep will try again', { job: job.attrs.name, incidentId: data.data.incidentId, error: (error as Error).message });
       await rememberUnsyncedChange({ ...data.data, error: (error as Error).message, now: (deps.now ?? (() => new Date()))() });
     } finally {
-      clearInterval(keepAlive);
+      release();
     }
   };
 }

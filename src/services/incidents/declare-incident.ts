@@ -26,7 +26,11 @@ export interface DeclareIncidentInput {
  */
 export async function declareIncident(deps: DeclareIncidentDeps, input: DeclareIncidentInput): Promise<{ incident: IncidentDocument; created: boolean }> {
   const existing = await Incident.findOne({ submissionKey: input.submissionKey });
-  if (existing) return { incident: existing, created: false };
+  if (existing) {
+    // An earlier try may have stopped right after the insert (the database went away): finish what it left.
+    await finishInterruptedDeclaration(deps, existing);
+    return { incident: existing, created: false };
+  }
 
   const now = (deps.now ?? (() => new Date()))();
   const { declaration: d } = input;
@@ -68,25 +72,40 @@ export async function declareIncident(deps: DeclareIncidentDeps, input: DeclareI
       if ((error as { code?: number }).code !== 11000) throw error;
       // FerretDB does not say which index refused: if it was the submission key, the first one won.
       const raced = await Incident.findOne({ submissionKey: input.submissionKey });
-      if (raced) return { incident: raced, created: false };
+      if (raced) {
+        await finishInterruptedDeclaration(deps, raced);
+        return { incident: raced, created: false };
+      }
       deps.logger.warn('incident number taken, retrying', { number });
     }
   }
   if (!incident) throw new Error('could not save the incident');
 
-  await IncidentUpdate.create({
-    incidentId: incident._id,
-    eventType: 'declared',
-    eventAt: now,
-    origin: 'slack',
-    actorSlackId: input.reporter.slackId,
-    message: d.description,
-    changes: { status: { to: 'OPEN' }, priority: { to: d.priority.value }, commander: { to: input.reporter.slackId } },
-  });
+  await recordDeclared(incident, now);
   deps.logger.info('incident declared', { incident: incident.number, priority: d.priority.name, slackUser: input.reporter.slackId });
 
   await scheduleReadySteps(deps.scheduler, incident);
   return { incident, created: true };
+}
+
+/** The `declared` timeline entry, from what the incident holds. */
+async function recordDeclared(incident: IncidentDocument, at: Date): Promise<void> {
+  await IncidentUpdate.create({
+    incidentId: incident._id,
+    eventType: 'declared',
+    eventAt: at,
+    origin: 'slack',
+    actorSlackId: incident.reporter.slackId,
+    message: incident.description,
+    changes: { status: { to: 'OPEN' }, priority: { to: incident.priority }, commander: { to: incident.reporter.slackId } },
+  });
+}
+
+async function finishInterruptedDeclaration(deps: DeclareIncidentDeps, incident: IncidentDocument): Promise<void> {
+  if (!(await IncidentUpdate.exists({ incidentId: incident._id, eventType: 'declared' }))) {
+    await recordDeclared(incident, incident.milestones?.declared ?? new Date());
+  }
+  await scheduleReadySteps(deps.scheduler, incident);
 }
 
 export type { DeclareStep };

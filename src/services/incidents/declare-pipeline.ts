@@ -88,14 +88,7 @@ export async function runDeclareStep(deps: StepDeps, incidentId: string, step: D
   if (!incident) return 'missing';
   if (incident.steps[step]?.state !== 'pending') return 'already_done';
 
-  // Only one worker acts on a given attempt; a crashed worker's claim lapses with its window.
-  const window = Math.floor(now() / deps.claimWindowMs);
-  try {
-    await StepClaim.create({ _id: `${incidentId}:${step}:${attempt}:${window}`, owner: randomUUID(), expiresAt: new Date(now() + deps.claimWindowMs * 2) });
-  } catch (error) {
-    if ((error as { code?: number }).code === 11000) return 'claimed_elsewhere';
-    throw error;
-  }
+  if (!(await claimStepAttempt(`${incidentId}:${step}:${attempt}`, now(), deps.claimWindowMs))) return 'claimed_elsewhere';
 
   const previousAttempts = incident.steps[step]?.attempts ?? 0;
   await Incident.updateOne({ _id: incident._id }, { $set: { [`steps.${step}.attempts`]: previousAttempts + 1 } });
@@ -131,6 +124,26 @@ export async function runDeclareStep(deps: StepDeps, incidentId: string, step: D
   log.info('declare step done');
   await scheduleStepsAfter(deps, incidentId);
   return 'done';
+}
+
+/**
+ * Only one worker acts on a given attempt. Claims are `<attempt>#0`, `#1`…: a worker that finds the last one expired
+ * (its holder died) takes over by inserting the next, so of two workers taking over at once, one wins. No claim
+ * depends on a time window, so two runs of the same attempt can never both get one.
+ */
+async function claimStepAttempt(attemptKey: string, now: number, lifetimeMs: number): Promise<boolean> {
+  const owner = randomUUID();
+  for (let generation = 0; ; generation++) {
+    const _id = `${attemptKey}#${generation}`;
+    try {
+      await StepClaim.create({ _id, owner, expiresAt: new Date(now + lifetimeMs) });
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+    }
+    const held = await StepClaim.findById(_id).lean();
+    if (held && held.expiresAt.getTime() > now) return false;
+  }
 }
 
 /** Records the failure, skips what depended on it, and tells the reporter which step failed. */

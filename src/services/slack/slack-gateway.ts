@@ -1,5 +1,5 @@
 import { WebClient, ErrorCode, type WebAPICallResult } from '@slack/web-api';
-import type { HomeView, KnownBlock } from '@slack/types';
+import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import NodeCache from 'node-cache';
 import { ExternalCallError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -58,6 +58,8 @@ export interface SlackGateway {
   respond(responseUrl: string, message: SlackMessage): Promise<void>;
   /** Replaces the user's Home tab (views.publish). */
   publishHome(userId: string, view: HomeView): Promise<void>;
+  /** Replaces an open modal (views.update); fails when the user has closed it. */
+  updateView(viewId: string, view: ModalView): Promise<void>;
 }
 
 /** The Web API methods the services call, for the manifest's scopes (a test keeps them in step). */
@@ -302,6 +304,10 @@ export function createSlackGateway(options: { token: string; apiUrl: string; log
 
     publishHome: async (userId, view) => {
       await call('views.publish', { user_id: userId, view });
+    },
+
+    updateView: async (viewId, view) => {
+      await call('views.update', { view_id: viewId, view });
     },
 
     userProfile: async (userId) => {

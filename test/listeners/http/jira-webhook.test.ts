@@ -31,7 +31,7 @@ describe('the Jira webhook route', () => {
       },
     };
     const receiver = createJiraWebhookReceiver({ secret, logger: deps.logger, deps });
-    server = createHttpSidecar({ probe: { databaseConnected: () => true, slackConnected: () => true }, logger: deps.logger, jiraWebhook: receiver });
+    server = createHttpSidecar({ probe: { databaseReachable: async () => true, slackConnected: () => true }, logger: deps.logger, jiraWebhook: receiver });
     port = await listen(server!, 0);
   };
   const post = (path: string, body: Buffer | string, headers: Record<string, string> = {}) =>

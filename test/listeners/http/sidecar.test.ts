@@ -21,7 +21,7 @@ describe('the HTTP sidecar refusing requests its parser cannot read', () => {
   let server: Server;
   let port: number;
   before(async () => {
-    server = createHttpSidecar({ probe: { databaseConnected: () => true, slackConnected: () => true }, logger: silentLogger() });
+    server = createHttpSidecar({ probe: { databaseReachable: async () => true, slackConnected: () => true }, logger: silentLogger() });
     port = await listen(server, 0);
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));

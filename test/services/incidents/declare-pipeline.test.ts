@@ -78,10 +78,27 @@ describe('the declare pipeline (services, with fakes and a real database)', () =
   it('a step whose attempt is claimed by another worker is left to it', async () => {
     const { incident } = await declare('V-claim');
     const id = incident._id.toString();
-    const window = Math.floor(Date.now() / deps.claimWindowMs);
-    await StepClaim.create({ _id: `${id}:channel:1:${window}`, owner: 'other-worker', expiresAt: new Date(Date.now() + 60_000) });
-    assert.equal(await runDeclareStep({ ...deps, now: () => window * deps.claimWindowMs + 1 }, id, 'channel', 1), 'claimed_elsewhere');
+    await StepClaim.create({ _id: `${id}:channel:1#0`, owner: 'other-worker', expiresAt: new Date(Date.now() + 60_000) });
+    assert.equal(await runDeclareStep(deps, id, 'channel', 1), 'claimed_elsewhere');
     assert.equal(slack.channels.length, 0);
+  });
+
+  it('two runs of the same attempt at once: one acts, at any time (no window boundary lets both)', async () => {
+    const { incident } = await declare('V-twice');
+    const id = incident._id.toString();
+    const outcomes = await Promise.all([runDeclareStep(deps, id, 'channel', 1), runDeclareStep(deps, id, 'channel', 1)]);
+    assert.equal(outcomes.filter((o) => o === 'done').length, 1);
+    assert.equal(slack.channels.length, 1);
+  });
+
+  it('an attempt whose worker died is taken over once its claim has expired, by one worker only', async () => {
+    const { incident } = await declare('V-takeover');
+    const id = incident._id.toString();
+    await StepClaim.create({ _id: `${id}:channel:1#0`, owner: 'dead-worker', expiresAt: new Date(Date.now() - 1) });
+    const outcomes = await Promise.all([runDeclareStep(deps, id, 'channel', 1), runDeclareStep(deps, id, 'channel', 1)]);
+    assert.equal(outcomes.filter((o) => o === 'done').length, 1);
+    assert.ok(await StepClaim.findById(`${id}:channel:1#1`), 'the next claim of the chain');
+    assert.equal(slack.channels.length, 1);
   });
 
   it('a retry after an interrupted attempt finds what that attempt did instead of doing it again', async () => {

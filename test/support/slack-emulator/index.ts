@@ -60,6 +60,8 @@ export interface SlackEmulator {
   disconnectAll(reason?: string): void;
   /** Drops every socket without a close handshake. */
   terminateConnections(): void;
+  /** While true, drops every socket and refuses new ones at the WebSocket upgrade (503). */
+  refuseConnections(refuse: boolean): void;
 
   // --- workspace state
   addUser(u: { name: string; email?: string; isAdmin?: boolean; isBot?: boolean; realName?: string }): SlackUser;
@@ -199,6 +201,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     connectionCount: () => hub.connectionCount(),
     disconnectAll: (reason) => hub.disconnectAll(reason),
     terminateConnections: () => hub.terminateAll(),
+    refuseConnections: (refuse) => hub.refuseConnections(refuse),
 
     addUser: (u) => ws.addUser(u),
     user: (idOrName) => ws.users.get(idOrName) ?? ws.userByName(idOrName),

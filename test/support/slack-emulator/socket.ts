@@ -46,6 +46,7 @@ export class SocketHub {
   private waiters: Waiter[] = [];
   private roundRobin = 0;
   private closed = false;
+  private refusing = false;
 
   constructor(
     private readonly opts: { appId: string; ids: IdFactory; ackTimeoutMs: number; now: () => number },
@@ -66,6 +67,10 @@ export class SocketHub {
       return;
     }
     this.tickets.delete(ticket);
+    if (this.refusing) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
   }
 
@@ -234,6 +239,15 @@ export class SocketHub {
   /** Drops every socket without a close handshake (a network failure, from the client's point of view). */
   terminateAll(): void {
     for (const s of [...this.sockets]) s.terminate();
+  }
+
+  /**
+   * An outage of Slack's socket service: while on, every socket is dropped and every new one refused at the upgrade
+   * (apps.connections.open still hands out URLs, as it does when only the socket hosts are down).
+   */
+  refuseConnections(refuse: boolean): void {
+    this.refusing = refuse;
+    if (refuse) this.terminateAll();
   }
 
   async close(): Promise<void> {
