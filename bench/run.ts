@@ -5,7 +5,8 @@
  * Knobs (env, for quick tries only): BENCH_WARMUP (20), BENCH_RUNS (200), BENCH_SETTLE_WARMUP (5), BENCH_SETTLE_RUNS (50),
  * BENCH_JOB_POLL_MS (50: the app's JOB_POLL_MS; see bench/poll-sweep.ts for why not lower),
  * BENCH_SETTLE_BUDGET_S (150: figure 3 stops early, with fewer declarations, when it has taken this long, so that the
- * whole run stays within about 5 minutes on a loaded machine).
+ * whole run stays within about 5 minutes on a loaded machine), BENCH_MEMORY_INCIDENTS (1000: declarations before the
+ * second memory reading). After its own figures it runs the ticket API, Jira webhook, Home tab and memory benchmarks.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -625,13 +626,19 @@ async function main(): Promise<void> {
 }
 
 /**
- * The Jira webhook benchmark (issue 4's figure) runs in its own process after the rest: it needs its own database
- * connection and a heap that only it uses, collected between samples (--expose-gc).
+ * The benchmarks that need a database, a heap or a process of their own run after the rest, each as a child process
+ * (the Jira webhook one with --expose-gc, so its memory samples are what is really kept); their reports are appended.
  */
-function runJiraWebhooksBench(): void {
-  progress('Jira webhooks: bare node:http, then the receiver for 60 s (see bench/jira-webhooks.ts)');
-  const report = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/jira-webhooks-main.ts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  process.stdout.write(`\n## 6. Jira webhooks (\`node --expose-gc --import tsx bench/jira-webhooks-main.ts\`)\n\n\`\`\`\n${report.trim()}\n\`\`\`\n`);
+function runChildBench(title: string, args: string[], env: Record<string, string> = {}): void {
+  progress(`${title} (${args.join(' ')})`);
+  const report = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  process.stdout.write(`\n## ${title} (\`node ${args.join(' ')}\`)\n\n${report.trim().startsWith('#') || report.includes('|') ? report.trim() : `\`\`\`\n${report.trim()}\n\`\`\``}\n`);
+}
+
+function runChildBenches(): void {
+  runChildBench('6. Jira webhooks', ['--expose-gc', '--import', 'tsx', 'bench/jira-webhooks-main.ts']);
+  runChildBench('7. Home tab at 10,000 incidents', ['--import', 'tsx', 'bench/home-tab-main.ts']);
+  runChildBench('8. Resident memory of the app process, idle and after 1,000 declarations', ['--import', 'tsx', 'bench/app-memory-main.ts', String(intEnv('BENCH_MEMORY_INCIDENTS', 1000)), '4']);
 }
 
 main().then(
@@ -640,7 +647,7 @@ main().then(
     benchLandbotApi({ progress })
       .then(({ report }) => process.stdout.write(`\n${report}\n`))
       .then(() => {
-        runJiraWebhooksBench();
+        runChildBenches();
         process.exit(0);
       }),
   (error: unknown) => {
