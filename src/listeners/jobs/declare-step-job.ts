@@ -1,7 +1,6 @@
 import type { Job } from 'agenda';
 import { z } from 'zod';
 import { DECLARE_STEPS } from '../../models/incident.js';
-import { keepLocked } from './keep-locked.js';
 import { runDeclareStep, type StepDeps } from '../../services/incidents/declare-pipeline.js';
 
 const declareStepData = z.object({
@@ -12,7 +11,7 @@ const declareStepData = z.object({
 export type DeclareStepData = z.infer<typeof declareStepData>;
 
 /** One durable declare step. Safe to run twice: the step checks what is already done and claims its attempt. */
-export function declareStepJob(deps: StepDeps, lockLifetimeMs: number) {
+export function declareStepJob(deps: StepDeps) {
   return async (job: Job<DeclareStepData>): Promise<void> => {
     const data = declareStepData.safeParse(job.attrs.data);
     if (!data.success) {
@@ -20,12 +19,8 @@ export function declareStepJob(deps: StepDeps, lockLifetimeMs: number) {
       return;
     }
     const attempt = (job.attrs.failCount ?? 0) + 1;
-    // A slow Slack or Jira call must not let the lock lapse: another worker would run the same attempt meanwhile.
-    const release = keepLocked(job, lockLifetimeMs);
-    try {
-      await runDeclareStep(deps, data.data.incidentId, data.data.step, attempt);
-    } finally {
-      release();
-    }
+    // No lock renewal here: renewing the locks of several steps at once made Agenda cancel and rerun them under load.
+    // A lapsed lock is harmless: the step's claim lets only one worker act on an attempt.
+    await runDeclareStep(deps, data.data.incidentId, data.data.step, attempt);
   };
 }

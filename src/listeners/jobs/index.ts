@@ -64,7 +64,7 @@ export function stepBackoff(settings: JobSettings) {
 }
 
 export function registerJobs(agenda: Agenda, deps: StepDeps & PublishDeps, settings: JobSettings): void {
-  agenda.define(JOB.declareStep, declareStepJob(deps, settings.lockLifetimeMs), { backoff: stepBackoff(settings), concurrency: 5 });
+  agenda.define(JOB.declareStep, declareStepJob(deps), { backoff: stepBackoff(settings), concurrency: 5 });
   // One at a time, so the channel shows changes in the order they were made.
   agenda.define(JOB.publishChange, publishChangeJob(deps, settings.maxAttempts), { backoff: stepBackoff(settings), concurrency: 1 });
   agenda.define(JOB.resumeDeclarations, resumeDeclarationsJob({ scheduler: deps.scheduler, logger: deps.logger, staleAfterMs: settings.resumeEveryMs }));

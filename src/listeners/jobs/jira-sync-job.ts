@@ -36,7 +36,7 @@ export function jiraSyncJob(deps: JiraSyncDeps, maxAttempts: number, lockLifetim
       deps.logger.error('incident change not written to Jira after the last try; the backlog sweep will try again', { job: job.attrs.name, incidentId: data.data.incidentId, error: (error as Error).message });
       await rememberUnsyncedChange({ ...data.data, error: (error as Error).message, now: (deps.now ?? (() => new Date()))() });
     } finally {
-      release();
+      await release();
     }
   };
 }

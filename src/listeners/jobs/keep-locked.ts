@@ -2,9 +2,16 @@ import type { Job } from 'agenda';
 
 /**
  * Renews the job's lock while it runs (every third of its lifetime). Without it, a run longer than the lock would be
- * cancelled and handed to another worker while it is still acting. Returns the function that stops renewing.
+ * cancelled and handed to another worker while it is still acting. Returns the function that stops renewing; it
+ * waits for a renewal in flight, so none lands after the job has finished.
  */
-export function keepLocked(job: Job<unknown>, lockLifetimeMs: number): () => void {
-  const timer = setInterval(() => void job.touch().catch(() => undefined), Math.max(100, Math.floor(lockLifetimeMs / 3)));
-  return () => clearInterval(timer);
+export function keepLocked(job: Job<unknown>, lockLifetimeMs: number): () => Promise<void> {
+  let inFlight: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    inFlight = job.touch().catch(() => undefined);
+  }, Math.max(100, Math.floor(lockLifetimeMs / 3)));
+  return async () => {
+    clearInterval(timer);
+    await inFlight;
+  };
 }
