@@ -12,15 +12,11 @@
  * `benchHomeTab()` starts its own FerretDB (src/db/embedded-ferretdb.ts) unless given `uri`, the base URI of a
  * server (a fresh database is made there and dropped). It needs mongoose unconnected: it connects it itself.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { HomeView } from '@slack/types';
 import mongoose from 'mongoose';
-import { connectTo } from '../src/db/connect-database.js';
-import { startEmbeddedFerretDb, type EmbeddedFerretDb } from '../src/db/embedded-ferretdb.js';
+import { openBenchDatabase } from './bench-database.js';
 import { createLogger } from '../src/logger.js';
 import { Incident, INCIDENT_STATUSES } from '../src/models/incident.js';
 import { computeHomeBoard, homeDataFor, storeHomeBoard } from '../src/services/home/build-home-data.js';
@@ -158,19 +154,10 @@ export async function benchHomeTab(options: HomeBenchOptions = {}): Promise<Home
 
   const settings = loadSettings('config/settings.json');
   const logger = createLogger({ level: 'error', secrets: [], silent: true });
-  let ferret: EmbeddedFerretDb | null = null;
-  let dataDir: string | null = null;
-  let base = options.uri;
-  if (!base) {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'incident-app-bench-home-'));
-    ferret = await startEmbeddedFerretDb({ dataDir });
-    base = ferret.uri;
-  }
+  const database = await openBenchDatabase('bench-home', options.uri);
+  const { engine } = database;
   const slackEmulator = await startSlackEmulator();
   try {
-    await connectTo(`${base}/bench-home-${randomBytes(4).toString('hex')}?maxPoolSize=1`);
-    const info = await mongoose.connection.db!.admin().command({ buildInfo: 1 });
-    const engine = typeof info.ferretdbVersion === 'string' ? 'ferretdb' : 'mongodb';
     const viewer = slackEmulator.addUser({ name: 'viewer' }).id;
     const slack = createSlackGateway({ token: slackEmulator.botToken, apiUrl: slackEmulator.apiUrl, logger });
 
@@ -257,11 +244,7 @@ export async function benchHomeTab(options: HomeBenchOptions = {}): Promise<Home
       ],
     };
   } finally {
-    // (Compared as a number: TypeScript still narrows readyState from the check at the top.)
-    if ((mongoose.connection.readyState as number) === mongoose.ConnectionStates.connected) await mongoose.connection.dropDatabase().catch(() => undefined);
-    await mongoose.disconnect();
     await slackEmulator.stop();
-    if (ferret) await ferret.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await database.close();
   }
 }

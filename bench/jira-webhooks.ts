@@ -8,15 +8,10 @@
  * other on the same connection, which bounds what any receiver can apply per second on this database.
  */
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, createServer, request, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import mongoose from 'mongoose';
-import { connectTo } from '../src/db/connect-database.js';
-import { startEmbeddedFerretDb, type EmbeddedFerretDb } from '../src/db/embedded-ferretdb.js';
+import { openBenchDatabase } from './bench-database.js';
 import { createHttpSidecar, listen } from '../src/listeners/http/index.js';
 import { createJiraWebhookReceiver } from '../src/listeners/http/jira-webhook.js';
 import { signHubBody } from '../src/listeners/http/verify-signature.js';
@@ -168,15 +163,7 @@ export async function benchJiraWebhooks(options: JiraWebhooksBenchOptions = {}):
   const settings = loadSettings('config/settings.json');
   const logger = createLogger({ level: 'error', secrets: [SECRET], silent: true });
 
-  let ferret: EmbeddedFerretDb | null = null;
-  let dataDir: string | null = null;
-  let base = options.uri;
-  if (!base) {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'jira-webhooks-bench-'));
-    ferret = await startEmbeddedFerretDb({ dataDir });
-    base = ferret.uri;
-  }
-  await connectTo(`${base}/jira-webhooks-${randomBytes(4).toString('hex')}?maxPoolSize=1`);
+  const database = await openBenchDatabase('jira-webhooks', options.uri);
   const servers: Server[] = [];
   const child = loadProcess();
   try {
@@ -248,9 +235,6 @@ export async function benchJiraWebhooks(options: JiraWebhooksBenchOptions = {}):
   } finally {
     child.kill();
     for (const s of servers) await new Promise<void>((resolve) => s.close(() => resolve()));
-    await mongoose.connection.dropDatabase().catch(() => undefined);
-    await mongoose.disconnect();
-    if (ferret) await ferret.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await database.close();
   }
 }

@@ -7,15 +7,11 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, createServer, request, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import mongoose from 'mongoose';
 import type { Db } from 'mongodb';
-import { connectTo } from '../src/db/connect-database.js';
-import { startEmbeddedFerretDb, type EmbeddedFerretDb } from '../src/db/embedded-ferretdb.js';
+import { openBenchDatabase } from './bench-database.js';
 import { createHttpSidecar, listen } from '../src/listeners/http/index.js';
 import { createLandbotTicketReceiver } from '../src/listeners/http/landbot-tickets.js';
 import { createAgenda, createLandbotTicketQueue } from '../src/listeners/jobs/index.js';
@@ -141,15 +137,8 @@ export async function benchLandbotApi(options: LandbotApiBenchOptions = {}): Pro
   const settings = loadSettings('config/settings.json');
   const logger = createLogger({ level: 'error', secrets: [], silent: true });
 
-  let ferret: EmbeddedFerretDb | null = null;
-  let dataDir: string | null = null;
-  let base = options.uri;
-  if (!base) {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'landbot-api-bench-'));
-    ferret = await startEmbeddedFerretDb({ dataDir });
-    base = ferret.uri;
-  }
-  const connection = await connectTo(`${base}/landbot-api-${randomBytes(4).toString('hex')}?maxPoolSize=1`);
+  const database = await openBenchDatabase('landbot-api', options.uri);
+  const { connection } = database;
   const jiraEmulator = await startJiraEmulator({ latencyMs: 0 });
   const slackEmulator = await startSlackEmulator();
   for (const key of ['SBI', 'PAY', 'INC']) jiraEmulator.addProject({ key });
@@ -217,9 +206,6 @@ export async function benchLandbotApi(options: LandbotApiBenchOptions = {}): Pro
     for (const s of servers) await new Promise<void>((resolve) => s.close(() => resolve()));
     await jiraEmulator.stop();
     await slackEmulator.stop();
-    await mongoose.connection.dropDatabase().catch(() => undefined);
-    await mongoose.disconnect();
-    if (ferret) await ferret.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await database.close();
   }
 }

@@ -6,14 +6,8 @@
  * (without a database name) to measure another server. Either way it works in a fresh database it drops at the end.
  * No reminder is due, so what is timed is the scan: the query, the transfer and the due-time check of ~200 incidents.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import mongoose from 'mongoose';
-import { connectTo } from '../src/db/connect-database.js';
-import { startEmbeddedFerretDb, type EmbeddedFerretDb } from '../src/db/embedded-ferretdb.js';
+import { openBenchDatabase } from './bench-database.js';
 import { createLogger } from '../src/logger.js';
 import { Incident, INCIDENT_STATUSES } from '../src/models/incident.js';
 import { sendDueReminders, updateReminderFilter, type ReminderDeps } from '../src/services/reminders/send-due-reminders.js';
@@ -121,19 +115,9 @@ export async function benchReminderScan(options: ReminderScanOptions = {}): Prom
   const progress = options.progress ?? (() => undefined);
   const settings = loadSettings('config/settings.json');
 
-  let ferret: EmbeddedFerretDb | null = null;
-  let dataDir: string | null = null;
-  let base = options.uri;
-  if (!base) {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'reminder-scan-bench-'));
-    ferret = await startEmbeddedFerretDb({ dataDir });
-    base = ferret.uri;
-  }
-  // One connection, as the app uses on FerretDB.
-  await connectTo(`${base}/reminder-scan-${randomBytes(4).toString('hex')}?maxPoolSize=1`);
+  const database = await openBenchDatabase('reminder-scan', options.uri);
+  const { engine } = database;
   try {
-    const info = await mongoose.connection.db!.admin().command({ buildInfo: 1 });
-    const engine = typeof info.ferretdbVersion === 'string' ? 'ferretdb' : 'mongodb';
 
     progress(`seeding ${total} incidents (${openCount} open P1–P3 with a channel) on ${engine}`);
     const now = Date.now();
@@ -204,10 +188,7 @@ export async function benchReminderScan(options: ReminderScanOptions = {}): Prom
     result.report = reportOf(result);
     return result;
   } finally {
-    if (mongoose.connection.readyState === mongoose.ConnectionStates.connected) await mongoose.connection.dropDatabase().catch(() => undefined);
-    await mongoose.disconnect();
-    if (ferret) await ferret.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await database.close();
   }
 }
 
