@@ -15,7 +15,6 @@ export interface SyncMarkers {
   mark(entity: string, id: string, direction: SyncDirection): Promise<void>;
   /** True (and the marker is removed) when a live marker exists. */
   consume(entity: string, id: string, direction: SyncDirection): Promise<boolean>;
-  purgeExpired(): Promise<number>;
 }
 
 export function markerKey(entity: string, id: string, direction: SyncDirection): string {
@@ -61,6 +60,5 @@ export function createSyncMarkers(options: { now?: () => number } = {}): SyncMar
       const local = cache.take<boolean>(key) === true;
       return (await takeStored(key)) || local;
     },
-    purgeExpired: async () => (await SyncMarker.deleteMany({ expiresAt: { $lte: new Date(now()) } })).deletedCount ?? 0,
   };
 }
