@@ -39,7 +39,8 @@ export function ferretDbBinaryPath(): string {
   return path.join(repoRoot, '.cache', 'ferretdb', `ferretdb-${FERRETDB_VERSION}-${process.platform}-${process.arch}`);
 }
 
-async function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that was free a moment ago (the embedded FerretDB's, and the test app processes'). */
+export async function freePort(): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();

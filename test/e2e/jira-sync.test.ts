@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { Incident } from '../../src/models/incident.js';
 import { JiraSyncBacklog } from '../../src/models/jira-sync-backlog.js';
 import { IncidentUpdate } from '../../src/models/incident-update.js';
@@ -8,6 +7,7 @@ import { declareThroughSlack } from '../support/declare-driver.js';
 import { openIncidentCommand, submitForm } from '../support/incident-driver.js';
 import { validateMessageBlocks } from '../support/slack-emulator/block-kit-limits.js';
 import { spawnApp, type AppProcess } from '../support/app-process.js';
+import { freePort } from '../../src/db/embedded-ferretdb.js';
 
 const fields = { Category: 'Checkout', Title: 'Checkout returns 500 for everyone', Description: 'Every checkout attempt fails since 14:05.' };
 const P1 = { impacts: { business: 'Highest' }, fields };
@@ -228,14 +228,3 @@ describe('incident changes reach the Jira ticket (end to end)', () => {
     });
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -10,6 +9,7 @@ import { IncidentUpdate } from '../../src/models/incident-update.js';
 import { startHarness, stepsSettled, eventually, type Harness } from '../support/app-harness.js';
 import { declareThroughSlack } from '../support/declare-driver.js';
 import { spawnApp, type AppProcess } from '../support/app-process.js';
+import { freePort } from '../../src/db/embedded-ferretdb.js';
 
 const P1 = (title: string) => ({ impacts: { business: 'Highest' }, fields: { Category: 'Checkout', Title: title, Description: 'Declared while two app instances share the work.' } });
 const P4 = (title: string) => ({
@@ -156,14 +156,3 @@ describe('two app instances on one database and one Slack app (real processes)',
     assert.equal(h.slack.messages(incident.channel!.id!).filter((m) => /declared/.test(m.text)).length, 1);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
