@@ -3,12 +3,9 @@
  * many declarations (bench/app-memory.ts; `npm run bench` runs it too). Defaults: 1000 P4 declarations, 4 at a time.
  */
 import { benchAppMemory } from './app-memory.js';
+import { positiveIntArg } from './cli-args.js';
 
-const arg = (i: number, fallback: number) => {
-  const v = Number(process.argv[2 + i]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
 
-const result = await benchAppMemory({ incidents: arg(0, 1000), concurrency: arg(1, 4), progress: (line) => process.stderr.write(`[bench] ${line}\n`) });
+const result = await benchAppMemory({ incidents: positiveIntArg(0, 1000), concurrency: positiveIntArg(1, 4), progress: (line) => process.stderr.write(`[bench] ${line}\n`) });
 process.stdout.write(`${result.report}\n`);
 process.exit(0);

@@ -5,15 +5,12 @@
  * JIRA_WEBHOOKS_BENCH_URI: a server without a database name (default: a FerretDB of its own).
  */
 import { benchJiraWebhooks } from './jira-webhooks.js';
+import { positiveIntArg } from './cli-args.js';
 
-const arg = (i: number, fallback: number) => {
-  const v = Number(process.argv[2 + i]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
 
 const result = await benchJiraWebhooks({
-  seconds: arg(0, 60),
-  concurrency: arg(1, 16),
+  seconds: positiveIntArg(0, 60),
+  concurrency: positiveIntArg(1, 16),
   ...(process.env.JIRA_WEBHOOKS_BENCH_URI ? { uri: process.env.JIRA_WEBHOOKS_BENCH_URI } : {}),
   progress: (line) => process.stderr.write(`[bench] ${line}\n`),
 });

@@ -4,15 +4,12 @@
  * FerretDB of its own).
  */
 import { benchLandbotApi } from './landbot-api.js';
+import { positiveIntArg } from './cli-args.js';
 
-const arg = (i: number, fallback: number) => {
-  const v = Number(process.argv[2 + i]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
 
 const result = await benchLandbotApi({
-  seconds: arg(0, 20),
-  concurrency: arg(1, 16),
+  seconds: positiveIntArg(0, 20),
+  concurrency: positiveIntArg(1, 16),
   ...(process.env.LANDBOT_API_BENCH_URI ? { uri: process.env.LANDBOT_API_BENCH_URI } : {}),
   progress: (line) => process.stderr.write(`[bench] ${line}\n`),
 });
