@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { declareModal, declaredModal, declareFailedModal, declaringModal } from '../../src/views/declare-modal.js';
+import { declareModal, declaredModal, declareFailedModal, declareQueuedModal, declaringModal } from '../../src/views/declare-modal.js';
+import { unknownFormModal } from '../../src/views/unknown-request.js';
 import { BLOCK, impactBlockId } from '../../src/views/ids.js';
 import { validateView, viewByteSize } from '../support/slack-emulator/block-kit-limits.js';
 import { defaultSettings, settingsWith } from '../support/settings.js';
@@ -52,5 +53,10 @@ describe('declareModal', () => {
     ]) {
       assert.deepEqual(validateView(view), []);
     }
+  });
+
+  it('the queued-for-the-database form and the form-not-understood modal stay within limits at any length of explanation', () => {
+    const long = 'The database does not answer yet. '.repeat(200);
+    for (const view of [declareQueuedModal(long), unknownFormModal(long)]) assert.deepEqual(validateView(view), []);
   });
 });
