@@ -148,7 +148,7 @@ export async function benchLandbotApi(options: LandbotApiBenchOptions = {}): Pro
   }
   const servers: Server[] = [];
   const child = loadProcess();
-  const agenda = createAgenda(connection.db as unknown as Db, { pollMs: 60_000, lockLifetimeMs: 60_000, backoffMs: 1000, maxAttempts: 3, resumeEveryMs: 60_000, uncertainRetryMs: 1000 });
+  const { agenda } = createAgenda(connection.db as unknown as Db, { pollMs: 60_000, lockLifetimeMs: 60_000, backoffMs: 1000, maxAttempts: 3, resumeEveryMs: 60_000, uncertainRetryMs: 1000 });
   try {
     const { token } = await createApiToken('bench');
     const jira = createJiraGateway({ url: jiraEmulator.url, email: jiraEmulator.email, apiToken: jiraEmulator.apiToken, timeoutMs: 10_000, logger });

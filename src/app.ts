@@ -87,7 +87,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       updateRemindersEveryMs: config.reminderScanMs,
       ...options.jobs,
     };
-    const agenda = createAgenda(database.connection.db as unknown as Db, jobSettings);
+    const { agenda, stop: stopAgenda } = createAgenda(database.connection.db as unknown as Db, jobSettings);
     const scheduler = createStepScheduler(agenda);
     const publisher = createChangePublisher(agenda);
     // Incident -> Jira: each change with a Jira counterpart becomes a job (services/jira/sync-incident-to-jira.ts). One
@@ -143,9 +143,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       logger.warn('job queue cannot reach the database; jobs wait for it', { error: error.message });
     });
     await agenda.start();
-    stopped.push(async () => {
-      await agenda.drain(10_000);
-    });
+    stopped.push(() => stopAgenda(10_000));
     await scheduleRecurringJobs(agenda, jobSettings);
 
     // Declarations are written to a local spool before they are acked, and saved from it once the database answers.

@@ -10,7 +10,19 @@ const declareStepData = z.object({
 
 export type DeclareStepData = z.infer<typeof declareStepData>;
 
-/** One durable declare step. Safe to run twice: the step checks what is already done and claims its attempt. */
+/** Thrown to the queue when another worker is acting on the step: the queue comes back after a short wait. */
+export class StepBusyError extends Error {
+  constructor(step: string) {
+    super(`declare step ${step} is being run by another worker`);
+    this.name = 'StepBusyError';
+  }
+}
+
+/**
+ * One durable declare step. Safe to run twice, even at once: the step checks what is already done, and its lease
+ * lets one worker act at a time. Agenda's lock is not renewed (renewing the locks of several steps at once made Agenda
+ * cancel and rerun them under load); when it lapses, the rerun finds the step busy and comes back later.
+ */
 export function declareStepJob(deps: StepDeps) {
   return async (job: Job<DeclareStepData>): Promise<void> => {
     const data = declareStepData.safeParse(job.attrs.data);
@@ -18,9 +30,7 @@ export function declareStepJob(deps: StepDeps) {
       deps.logger.error('declare step job has bad data; dropped', { job: job.attrs.name, issues: data.error.issues.map((i) => i.message) });
       return;
     }
-    const attempt = (job.attrs.failCount ?? 0) + 1;
-    // No lock renewal here: renewing the locks of several steps at once made Agenda cancel and rerun them under load.
-    // A lapsed lock is harmless: the step's claim lets only one worker act on an attempt.
-    await runDeclareStep(deps, data.data.incidentId, data.data.step, attempt);
+    const outcome = await runDeclareStep(deps, data.data.incidentId, data.data.step);
+    if (outcome === 'busy') throw new StepBusyError(data.data.step);
   };
 }

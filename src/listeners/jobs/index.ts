@@ -3,9 +3,10 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import { ExternalCallError } from '../../errors.js';
 import type { DeclareStep } from '../../models/incident.js';
-import type { StepDeps, StepScheduler } from '../../services/incidents/declare-pipeline.js';
-import { declareStepJob, type DeclareStepData } from './declare-step-job.js';
+import { StepRetryError, type StepDeps, type StepScheduler } from '../../services/incidents/declare-pipeline.js';
+import { declareStepJob, StepBusyError, type DeclareStepData } from './declare-step-job.js';
 import { JOB } from './names.js';
+import { withOneScanPerJobName } from './one-scan-per-job-name.js';
 import { resumeDeclarationsJob } from './resume-declarations-job.js';
 import { publishChangeJob, type PublishChangeData } from './publish-change-job.js';
 import { purgeExpiredJob } from './purge-expired-job.js';
@@ -39,9 +40,11 @@ export interface JobSettings {
   jiraSyncBacklogEveryMs?: number;
 }
 
-export function createAgenda(db: Db, settings: JobSettings): Agenda {
-  return new Agenda({
-    backend: new MongoBackend({ mongo: db }),
+/** The job queue, and how to stop it: let running jobs finish (up to `timeoutMs`), then let no scan reach the database. */
+export function createAgenda(db: Db, settings: JobSettings): { agenda: Agenda; stop: (timeoutMs: number) => Promise<void> } {
+  const { backend, closeScans } = withOneScanPerJobName(new MongoBackend({ mongo: db }));
+  const agenda = new Agenda({
+    backend,
     // Jobs queued by this process start at once instead of at the next poll; polling still finds the jobs of other
     // instances and the retries due later. (Change streams, the cross-process channel, do not exist on FerretDB.)
     notificationChannel: new InMemoryNotificationChannel(),
@@ -49,6 +52,11 @@ export function createAgenda(db: Db, settings: JobSettings): Agenda {
     defaultLockLifetime: settings.lockLifetimeMs,
     removeOnComplete: true,
   });
+  const stop = async (timeoutMs: number) => {
+    await agenda.drain(timeoutMs);
+    await closeScans();
+  };
+  return { agenda, stop };
 }
 
 /** Exponential backoff with jitter, or exactly what the service asked for when it said when to come back (429). */
@@ -63,8 +71,22 @@ export function stepBackoff(settings: JobSettings) {
   };
 }
 
+/**
+ * Declare steps decide themselves when to stop trying (the last failure is recorded and told), so their queue always
+ * comes back: after the backoff of the attempt that failed, or, when the step was busy in another worker, after a
+ * short wait that grows with each try and never exceeds a lease's lifetime.
+ */
+export function declareStepBackoff(settings: JobSettings) {
+  const backoff = stepBackoff({ ...settings, maxAttempts: Number.POSITIVE_INFINITY });
+  return ({ attempt, error }: { attempt: number; error: Error }): number | null => {
+    if (error instanceof StepBusyError) return Math.min(settings.backoffMs * attempt, settings.lockLifetimeMs);
+    if (error instanceof StepRetryError) return backoff({ attempt: error.attempt, error: error.failure });
+    return backoff({ attempt, error });
+  };
+}
+
 export function registerJobs(agenda: Agenda, deps: StepDeps & PublishDeps, settings: JobSettings): void {
-  agenda.define(JOB.declareStep, declareStepJob(deps), { backoff: stepBackoff(settings), concurrency: 5 });
+  agenda.define(JOB.declareStep, declareStepJob(deps), { backoff: declareStepBackoff(settings), concurrency: 5 });
   // One at a time, so the channel shows changes in the order they were made.
   agenda.define(JOB.publishChange, publishChangeJob(deps, settings.maxAttempts), { backoff: stepBackoff(settings), concurrency: 1 });
   agenda.define(JOB.resumeDeclarations, resumeDeclarationsJob({ scheduler: deps.scheduler, logger: deps.logger, staleAfterMs: settings.resumeEveryMs }));

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { ExternalCallError } from '../../errors.js';
 import { Incident, DECLARE_STEPS, type DeclareStep, type IncidentDocument } from '../../models/incident.js';
-import { StepClaim } from '../../models/step-claim.js';
+import { acquireStepLease } from './step-lease.js';
 import type { Logger } from '../../logger.js';
 import type { Settings } from '../../settings/schema.js';
 import type { JiraGateway } from '../jira/jira-gateway.js';
@@ -26,7 +25,7 @@ export interface StepDeps {
   scheduler: StepScheduler;
   logger: Logger;
   maxAttempts: number;
-  /** How long a claim on a step attempt holds before another worker may take the same attempt over. */
+  /** How long a step's lease outlives its holder's last renewal, i.e. how soon a step whose worker died is taken over. */
   claimWindowMs: number;
   now?: () => number;
 }
@@ -76,22 +75,55 @@ export async function scheduleReadySteps(scheduler: StepScheduler, incident: Inc
   return ready;
 }
 
-export type StepOutcome = 'done' | 'already_done' | 'claimed_elsewhere' | 'retry' | 'failed' | 'missing';
+export type StepOutcome = 'done' | 'already_done' | 'busy' | 'failed' | 'missing';
 
 /**
- * Runs one declare step for one incident. `attempt` is 1 for the first run. A retryable failure is rethrown so the
- * queue retries it with backoff; the last failure is recorded on the incident and told to the reporter.
+ * A step attempt failed in a way another attempt may mend. `attempt` counts the attempts that acted (the queue's own
+ * count also includes runs that found the step busy), so the queue waits the backoff due to this attempt.
  */
-export async function runDeclareStep(deps: StepDeps, incidentId: string, step: DeclareStep, attempt: number): Promise<StepOutcome> {
+export class StepRetryError extends Error {
+  constructor(
+    readonly attempt: number,
+    readonly failure: Error,
+  ) {
+    super(failure.message, { cause: failure });
+    this.name = 'StepRetryError';
+  }
+}
+
+/**
+ * Runs one declare step for one incident, unless it is finished or another worker is acting on it ('busy': the queue
+ * comes back later). A retryable failure is thrown as a StepRetryError so the queue retries it with backoff; the last
+ * failure is recorded on the incident and told to the reporter.
+ */
+export async function runDeclareStep(deps: StepDeps, incidentId: string, step: DeclareStep): Promise<StepOutcome> {
   const now = deps.now ?? Date.now;
-  const incident = await Incident.findById(incidentId);
-  if (!incident) return 'missing';
-  if (incident.steps[step]?.state !== 'pending') return 'already_done';
+  const unclaimed = await Incident.findById(incidentId);
+  if (!unclaimed) return 'missing';
+  if (unclaimed.steps[step]?.state !== 'pending') return 'already_done';
 
-  if (!(await claimStepAttempt(`${incidentId}:${step}:${attempt}`, now(), deps.claimWindowMs))) return 'claimed_elsewhere';
+  const lease = await acquireStepLease(`${incidentId}:${step}`, {
+    lifetimeMs: deps.claimWindowMs,
+    now,
+    onRenewalError: (error) => deps.logger.warn('could not renew a declare step lease', { incident: unclaimed.number, job: `declare:${step}`, error: error.message }),
+  });
+  if (!lease) return 'busy';
+  try {
+    // Read again under the lease: the worker that held it may have finished the step meanwhile.
+    const incident = await Incident.findById(incidentId);
+    if (!incident) return 'missing';
+    if (incident.steps[step]?.state !== 'pending') return 'already_done';
+    return await runLeasedStep(deps, incident, step);
+  } finally {
+    await lease.release();
+  }
+}
 
+async function runLeasedStep(deps: StepDeps, incident: IncidentDocument, step: DeclareStep): Promise<StepOutcome> {
+  const now = deps.now ?? Date.now;
   const previousAttempts = incident.steps[step]?.attempts ?? 0;
-  await Incident.updateOne({ _id: incident._id }, { $set: { [`steps.${step}.attempts`]: previousAttempts + 1 } });
+  const attempt = previousAttempts + 1;
+  await Incident.updateOne({ _id: incident._id }, { $set: { [`steps.${step}.attempts`]: attempt } });
   const log = deps.logger.child({ incident: incident.number, job: `declare:${step}`, attempt });
 
   const ctx: StepContext = {
@@ -113,7 +145,7 @@ export async function runDeclareStep(deps: StepDeps, incidentId: string, step: D
     if (retryable && attempt < deps.maxAttempts) {
       log.warn('declare step failed, will retry', { error: reason });
       await Incident.updateOne({ _id: incident._id }, { $set: { [`steps.${step}.lastError`]: reason } });
-      throw error;
+      throw new StepRetryError(attempt, error as Error);
     }
     log.error('declare step failed for good', { error: reason });
     await failStep(deps, incident, step, reason, attempt);
@@ -122,28 +154,8 @@ export async function runDeclareStep(deps: StepDeps, incidentId: string, step: D
 
   await ctx.record({ [`steps.${step}.state`]: 'done', [`steps.${step}.doneAt`]: new Date(now()), [`steps.${step}.lastError`]: null });
   log.info('declare step done');
-  await scheduleStepsAfter(deps, incidentId);
+  await scheduleStepsAfter(deps, incident._id.toString());
   return 'done';
-}
-
-/**
- * Only one worker acts on a given attempt. Claims are `<attempt>#0`, `#1`…: a worker that finds the last one expired
- * (its holder died) takes over by inserting the next, so of two workers taking over at once, one wins. No claim
- * depends on a time window, so two runs of the same attempt can never both get one.
- */
-async function claimStepAttempt(attemptKey: string, now: number, lifetimeMs: number): Promise<boolean> {
-  const owner = randomUUID();
-  for (let generation = 0; ; generation++) {
-    const _id = `${attemptKey}#${generation}`;
-    try {
-      await StepClaim.create({ _id, owner, expiresAt: new Date(now + lifetimeMs) });
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code !== 11000) throw error;
-    }
-    const held = await StepClaim.findById(_id).lean();
-    if (held && held.expiresAt.getTime() > now) return false;
-  }
 }
 
 /** Records the failure, skips what depended on it, and tells the reporter which step failed. */

@@ -3,7 +3,8 @@ import { Incident } from '../../../src/models/incident.js';
 import { IncidentUpdate } from '../../../src/models/incident-update.js';
 import { StepClaim } from '../../../src/models/step-claim.js';
 import { declareIncident } from '../../../src/services/incidents/declare-incident.js';
-import { runDeclareStep, type StepDeps } from '../../../src/services/incidents/declare-pipeline.js';
+import { runDeclareStep, StepRetryError, type StepDeps } from '../../../src/services/incidents/declare-pipeline.js';
+import { ExternalCallError } from '../../../src/errors.js';
 import type { Declaration } from '../../../src/services/incidents/validate-declaration.js';
 import { validDeclaration } from '../../support/factories.js';
 import { connectTestDatabase, dropTestDatabase } from '../../support/database.js';
@@ -62,11 +63,11 @@ describe('the declare pipeline (services, with fakes and a real database)', () =
     const id = incident._id.toString();
     jira.accounts.set('ualice@example.com', 'acc-alice');
     for (const step of ['channel', 'jira_ticket', 'channel_setup', 'jira_links'] as const) {
-      assert.equal(await runDeclareStep(deps, id, step, 1), 'done', step);
+      assert.equal(await runDeclareStep(deps, id, step), 'done', step);
     }
     assert.deepEqual(scheduler.steps().slice(-2).sort(), ['channel_setup', 'jira_links'].sort());
     for (const step of ['channel', 'jira_ticket', 'channel_setup', 'jira_links'] as const) {
-      assert.equal(await runDeclareStep(deps, id, step, 2), 'already_done', step);
+      assert.equal(await runDeclareStep(deps, id, step), 'already_done', step);
     }
     assert.equal(slack.channels.length, 1);
     assert.equal(jira.issues.length, 1);
@@ -75,30 +76,87 @@ describe('the declare pipeline (services, with fakes and a real database)', () =
     assert.equal(slack.posts.length, 3);
   });
 
-  it('a step whose attempt is claimed by another worker is left to it', async () => {
+  it('a step another worker is acting on is left to it', async () => {
     const { incident } = await declare('V-claim');
     const id = incident._id.toString();
-    await StepClaim.create({ _id: `${id}:channel:1#0`, owner: 'other-worker', expiresAt: new Date(Date.now() + 60_000) });
-    assert.equal(await runDeclareStep(deps, id, 'channel', 1), 'claimed_elsewhere');
+    await StepClaim.create({ _id: `${id}:channel#0`, owner: 'other-worker', expiresAt: new Date(Date.now() + 60_000) });
+    assert.equal(await runDeclareStep(deps, id, 'channel'), 'busy');
     assert.equal(slack.channels.length, 0);
   });
 
-  it('two runs of the same attempt at once: one acts, at any time (no window boundary lets both)', async () => {
+  it('two runs of the same step at once: one acts, the other finds it busy or done', async () => {
     const { incident } = await declare('V-twice');
     const id = incident._id.toString();
-    const outcomes = await Promise.all([runDeclareStep(deps, id, 'channel', 1), runDeclareStep(deps, id, 'channel', 1)]);
-    assert.equal(outcomes.filter((o) => o === 'done').length, 1);
+    const outcomes = await Promise.all([runDeclareStep(deps, id, 'channel'), runDeclareStep(deps, id, 'channel')]);
+    assert.deepEqual(outcomes.filter((o) => o === 'done'), ['done']);
+    assert.ok(outcomes.every((o) => ['done', 'busy', 'already_done'].includes(o)), outcomes.join());
     assert.equal(slack.channels.length, 1);
   });
 
-  it('an attempt whose worker died is taken over once its claim has expired, by one worker only', async () => {
+  it('a step whose worker died is taken over once its lease has expired, by one worker only', async () => {
     const { incident } = await declare('V-takeover');
     const id = incident._id.toString();
-    await StepClaim.create({ _id: `${id}:channel:1#0`, owner: 'dead-worker', expiresAt: new Date(Date.now() - 1) });
-    const outcomes = await Promise.all([runDeclareStep(deps, id, 'channel', 1), runDeclareStep(deps, id, 'channel', 1)]);
-    assert.equal(outcomes.filter((o) => o === 'done').length, 1);
-    assert.ok(await StepClaim.findById(`${id}:channel:1#1`), 'the next claim of the chain');
+    await StepClaim.create({ _id: `${id}:channel#0`, owner: 'dead-worker', expiresAt: new Date(Date.now() - 1) });
+    const outcomes = await Promise.all([runDeclareStep(deps, id, 'channel'), runDeclareStep(deps, id, 'channel')]);
+    assert.deepEqual(outcomes.filter((o) => o === 'done'), ['done']);
+    assert.ok(await StepClaim.findById(`${id}:channel#1`), 'the next lease of the chain');
     assert.equal(slack.channels.length, 1);
+  });
+
+  it('a run still acting after its lease lifetime keeps the step: a second run meanwhile finds it busy', async () => {
+    const { incident } = await declare('V-slow');
+    const id = incident._id.toString();
+    const lifetimeMs = 300;
+    deps.claimWindowMs = lifetimeMs;
+    let finishCreate!: () => void;
+    const createStarted = new Promise<void>((started) => {
+      const create = slack.createChannel.bind(slack);
+      slack.createChannel = async (name) => {
+        started();
+        await new Promise<void>((resume) => (finishCreate = resume));
+        return create(name);
+      };
+    });
+    const slow = runDeclareStep(deps, id, 'channel');
+    await createStarted;
+    // Three lifetimes: the holder's renewals must carry it, as they would a run the job queue has given up on.
+    await new Promise((r) => setTimeout(r, lifetimeMs * 3));
+    assert.equal(await runDeclareStep(deps, id, 'channel'), 'busy');
+    finishCreate();
+    assert.equal(await slow, 'done');
+    assert.equal(await runDeclareStep(deps, id, 'channel'), 'already_done');
+    assert.equal(slack.channels.length, 1);
+  });
+
+  it('a failed attempt lets go of the step at once, and the retry acts, knowing it is a retry', async () => {
+    const { incident } = await declare('V-retry');
+    const id = incident._id.toString();
+    const create = slack.createChannel.bind(slack);
+    let calls = 0;
+    slack.createChannel = async (name) => {
+      calls += 1;
+      if (calls === 1) throw new ExternalCallError('slack_call_failed', 'conversations.create failed: internal_error', { method: 'conversations.create', apiError: 'internal_error', retryable: true });
+      return create(name);
+    };
+    await assert.rejects(runDeclareStep(deps, id, 'channel'), (error: unknown) => error instanceof StepRetryError && error.attempt === 1);
+    assert.equal(await runDeclareStep(deps, id, 'channel'), 'done');
+    const saved = await Incident.findById(id);
+    assert.equal(saved?.steps.channel.attempts, 2);
+    assert.equal(slack.channels.length, 1);
+  });
+
+  it('the last retryable failure is final: recorded, dependents skipped, the reporter told', async () => {
+    const { incident } = await declare('V-final');
+    const id = incident._id.toString();
+    slack.createChannel = async () => {
+      throw new ExternalCallError('slack_call_failed', 'conversations.create failed: internal_error', { method: 'conversations.create', apiError: 'internal_error', retryable: true });
+    };
+    for (let attempt = 1; attempt < deps.maxAttempts; attempt++) await assert.rejects(runDeclareStep(deps, id, 'channel'), StepRetryError);
+    assert.equal(await runDeclareStep(deps, id, 'channel'), 'failed');
+    const saved = await Incident.findById(id);
+    assert.equal(saved?.steps.channel.state, 'failed');
+    assert.equal(saved?.steps.channel_setup.state, 'skipped');
+    assert.ok(slack.posts.some((p) => p.channel === 'UALICE'), 'the reporter is told');
   });
 
   it('a retry after an interrupted attempt finds what that attempt did instead of doing it again', async () => {
@@ -108,8 +166,8 @@ describe('the declare pipeline (services, with fakes and a real database)', () =
     await slack.createChannel(`inc-${incident.number}-prd-images-do-not-load`);
     await jira.createIssue({ project: { key: 'INC' }, issuetype: { name: 'Incident' }, summary: 'x', description: { type: 'doc', version: 1, content: [] }, priority: { id: '1' }, labels: [`incident-${id}`] });
     await Incident.updateOne({ _id: incident._id }, { $set: { 'steps.channel.attempts': 1, 'steps.jira_ticket.attempts': 1 } });
-    assert.equal(await runDeclareStep(deps, id, 'channel', 1), 'done');
-    assert.equal(await runDeclareStep(deps, id, 'jira_ticket', 1), 'done');
+    assert.equal(await runDeclareStep(deps, id, 'channel'), 'done');
+    assert.equal(await runDeclareStep(deps, id, 'jira_ticket'), 'done');
     assert.equal(slack.channels.length, 1);
     assert.equal(jira.issues.length, 1);
     const saved = await Incident.findById(id);
