@@ -6,7 +6,7 @@ import type { DeclareStep } from '../../models/incident.js';
 import { StepRetryError, type StepDeps, type StepScheduler } from '../../services/incidents/declare-pipeline.js';
 import { declareStepJob, StepBusyError, type DeclareStepData } from './declare-step-job.js';
 import { JOB } from './names.js';
-import { withOneScanPerJobName } from './one-scan-per-job-name.js';
+import { withPacedJobScans } from './paced-job-scans.js';
 import { resumeDeclarationsJob } from './resume-declarations-job.js';
 import { publishChangeJob, type PublishChangeData } from './publish-change-job.js';
 import { purgeExpiredJob } from './purge-expired-job.js';
@@ -42,7 +42,8 @@ export interface JobSettings {
 
 /** The job queue, and how to stop it: let running jobs finish (up to `timeoutMs`), then let no scan reach the database. */
 export function createAgenda(db: Db, settings: JobSettings): { agenda: Agenda; stop: (timeoutMs: number) => Promise<void> } {
-  const { backend, closeScans } = withOneScanPerJobName(new MongoBackend({ mongo: db }));
+  // A job name that had nothing due is asked again after ten polls, unless this process queued a job of it meanwhile.
+  const { backend, closeScans } = withPacedJobScans(new MongoBackend({ mongo: db }), { idleRescanMs: 10 * settings.pollMs });
   const agenda = new Agenda({
     backend,
     // Jobs queued by this process start at once instead of at the next poll; polling still finds the jobs of other
