@@ -163,7 +163,8 @@ describe('running an incident from Slack (end to end)', () => {
     let result = await submitForm(form, alice, { Title: 'Checkout fails for card payments', Environments: ['PRD', 'STG'] });
     assert.equal(result.responseAction, undefined, JSON.stringify(result.errors));
     await eventually(() => h.slack.channel(channelId)!.name === 'inc-1-prd-stg-checkout-fails-for-card-payments', 'the channel to be renamed');
-    assert.equal((await Incident.findOne({ number: 1 }))!.channel?.name, 'inc-1-prd-stg-checkout-fails-for-card-payments');
+    // The new name is recorded once Slack has accepted it.
+    await eventually(async () => (await Incident.findOne({ number: 1 }))!.channel?.name === 'inc-1-prd-stg-checkout-fails-for-card-payments', 'the new name recorded');
 
     form = (await openIncidentCommand(h, alice, 'timeline', channelId))!;
     result = await submitForm(form, alice, { What: 'A note', Text: 'Payment provider confirms an outage on their side.' });
