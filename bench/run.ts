@@ -439,7 +439,8 @@ async function main(): Promise<void> {
         'Slack emulators share this one Node process. All times in ms.',
     );
     out.push(
-      `Idle, before any traffic: Agenda polls each of its ${idle.definitions.length} job types every ${appConfig.JOB_POLL_MS} ms through the app's single database connection ` +
+      `Idle, before any traffic: Agenda polls each of its ${idle.definitions.length} job types every ${appConfig.JOB_POLL_MS} ms, and a type that had nothing due ` +
+        `reaches the database again only after ten polls (src/listeners/jobs/paced-job-scans.ts), through the app's single database connection ` +
         `(maxPoolSize=1): ${idle.checkoutsPerSecond.toFixed(0)} checkouts/s, the connection busy ${idle.busyPct.toFixed(0)}% of the time.`,
     );
     out.push('');
