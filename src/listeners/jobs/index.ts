@@ -73,6 +73,15 @@ export function stepBackoff(settings: JobSettings) {
 }
 
 /**
+ * How many runs of a job type at once, and how many this instance may lock ahead of running them. Agenda's default
+ * locks every due job, one database scan each, however few it can run: a burst of a thousand declarations was a
+ * thousand scans before the first step ran, and jobs waiting in the local queue outlived their locks.
+ */
+export function runsAtOnce(concurrency: number): { concurrency: number; lockLimit: number } {
+  return { concurrency, lockLimit: concurrency * 4 };
+}
+
+/**
  * Declare steps decide themselves when to stop trying (the last failure is recorded and told), so their queue always
  * comes back: after the backoff of the attempt that failed, or, when the step was busy in another worker, after a
  * short wait that grows with each try and never exceeds a lease's lifetime.
@@ -87,13 +96,13 @@ export function declareStepBackoff(settings: JobSettings) {
 }
 
 export function registerJobs(agenda: Agenda, deps: StepDeps & PublishDeps, settings: JobSettings): void {
-  agenda.define(JOB.declareStep, declareStepJob(deps), { backoff: declareStepBackoff(settings), concurrency: 5 });
+  agenda.define(JOB.declareStep, declareStepJob(deps), { backoff: declareStepBackoff(settings), ...runsAtOnce(5) });
   // One at a time, so the channel shows changes in the order they were made.
-  agenda.define(JOB.publishChange, publishChangeJob(deps, settings.maxAttempts), { backoff: stepBackoff(settings), concurrency: 1 });
-  agenda.define(JOB.resumeDeclarations, resumeDeclarationsJob({ scheduler: deps.scheduler, logger: deps.logger, staleAfterMs: settings.resumeEveryMs }));
-  agenda.define(JOB.updateReminders, updateRemindersJob(deps), { concurrency: 1 });
-  agenda.define(JOB.postmortemReminders, postmortemRemindersJob(deps), { concurrency: 1 });
-  agenda.define(JOB.purgeExpired, purgeExpiredJob({ deliveryRetentionDays: deps.settings.jira.deliveryRetentionDays, logger: deps.logger }), { concurrency: 1 });
+  agenda.define(JOB.publishChange, publishChangeJob(deps, settings.maxAttempts), { backoff: stepBackoff(settings), ...runsAtOnce(1) });
+  agenda.define(JOB.resumeDeclarations, resumeDeclarationsJob({ scheduler: deps.scheduler, logger: deps.logger, staleAfterMs: settings.resumeEveryMs }), runsAtOnce(1));
+  agenda.define(JOB.updateReminders, updateRemindersJob(deps), runsAtOnce(1));
+  agenda.define(JOB.postmortemReminders, postmortemRemindersJob(deps), runsAtOnce(1));
+  agenda.define(JOB.purgeExpired, purgeExpiredJob({ deliveryRetentionDays: deps.settings.jira.deliveryRetentionDays, logger: deps.logger }), runsAtOnce(1));
 }
 
 export async function scheduleRecurringJobs(agenda: Agenda, settings: JobSettings): Promise<void> {
@@ -108,7 +117,7 @@ export async function scheduleRecurringJobs(agenda: Agenda, settings: JobSetting
 /** The retry of Jira webhook deliveries that were accepted but not applied. */
 export function registerJiraDeliveryJobs(agenda: Agenda, deps: ApplyJiraDeps, settings: JobSettings, inFlight: Set<string>): void {
   const options = { olderThanMs: settings.jiraDeliveryRetryAfterMs ?? 30_000, maxTries: settings.maxAttempts, inFlight };
-  agenda.define(JOB.retryJiraDeliveries, retryJiraDeliveriesJob(deps, options), { concurrency: 1 });
+  agenda.define(JOB.retryJiraDeliveries, retryJiraDeliveriesJob(deps, options), runsAtOnce(1));
 }
 
 /** Queues a step unless the same step of the same incident is already queued. */
@@ -142,13 +151,13 @@ export function createChangePublisher(agenda: Agenda): ChangePublisher {
  * that gives changes stuck after their last try a new round.
  */
 export function registerJiraSyncJob(agenda: Agenda, deps: JiraSyncDeps, settings: JobSettings): void {
-  agenda.define(JOB.jiraSync, jiraSyncJob(deps, settings.maxAttempts, settings.lockLifetimeMs), { backoff: stepBackoff(settings), concurrency: 1 });
+  agenda.define(JOB.jiraSync, jiraSyncJob(deps, settings.maxAttempts, settings.lockLifetimeMs), { backoff: stepBackoff(settings), ...runsAtOnce(1) });
   const retry = async (incidentId: string, updateId: string) => {
     const data: JiraSyncData = { incidentId, updateId };
     // Not unique by update like the first job: that one still exists, with its tries used up.
     await agenda.now(JOB.jiraSync, data);
   };
-  agenda.define(JOB.requeueJiraSync, requeueJiraSyncJob({ retry, logger: deps.logger }), { concurrency: 1 });
+  agenda.define(JOB.requeueJiraSync, requeueJiraSyncJob({ retry, logger: deps.logger }), runsAtOnce(1));
 }
 
 /** Queues the Jira side of a recorded change, once per change. */
@@ -167,7 +176,7 @@ export function createJiraSyncQueue(agenda: Agenda): JiraSyncQueue {
 
 /** Ticket API requests: creation retried with backoff while Jira cannot be reached, then the announcements. */
 export function registerLandbotTicketJob(agenda: Agenda, deps: LandbotTicketDeps, settings: JobSettings): void {
-  agenda.define(JOB.landbotTicket, landbotTicketJob(deps), { backoff: stepBackoff(settings), concurrency: 5 });
+  agenda.define(JOB.landbotTicket, landbotTicketJob(deps), { backoff: stepBackoff(settings), ...runsAtOnce(5) });
 }
 
 /** One job per request; scheduling it again moves it (the safety net, then the real run). */
