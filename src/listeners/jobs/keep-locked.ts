@@ -1,4 +1,5 @@
 import type { Job } from 'agenda';
+import { renewPeriodically } from '../../services/renew-periodically.js';
 
 /**
  * Renews the job's lock while it runs (every third of its lifetime). Without it, a run longer than the lock would be
@@ -6,12 +7,5 @@ import type { Job } from 'agenda';
  * waits for a renewal in flight, so none lands after the job has finished.
  */
 export function keepLocked(job: Job<unknown>, lockLifetimeMs: number): () => Promise<void> {
-  let inFlight: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    inFlight = job.touch().catch(() => undefined);
-  }, Math.max(100, Math.floor(lockLifetimeMs / 3)));
-  return async () => {
-    clearInterval(timer);
-    await inFlight;
-  };
+  return renewPeriodically(() => job.touch(), Math.max(100, Math.floor(lockLifetimeMs / 3)));
 }

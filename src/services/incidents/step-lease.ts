@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { StepClaim } from '../../models/step-claim.js';
+import { renewPeriodically } from '../renew-periodically.js';
 
 /** The right to act on one step of one incident, held until released or until its holder stops renewing it. */
 export interface StepLease {
@@ -40,18 +41,14 @@ export async function acquireStepLease(key: string, options: LeaseOptions): Prom
 }
 
 function holdLease(_id: string, owner: string, options: LeaseOptions, expiry: () => Date): StepLease {
-  let renewal: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(
-    () => {
-      renewal = StepClaim.updateOne({ _id, owner }, { $set: { expiresAt: expiry() } }).catch((error: Error) => options.onRenewalError?.(error));
-    },
+  const stopRenewing = renewPeriodically(
+    () => StepClaim.updateOne({ _id, owner }, { $set: { expiresAt: expiry() } }),
     Math.max(50, Math.floor(options.lifetimeMs / 3)),
+    options.onRenewalError,
   );
-  timer.unref();
   return {
     release: async () => {
-      clearInterval(timer);
-      await renewal;
+      await stopRenewing();
       await StepClaim.updateOne({ _id, owner }, { $set: { expiresAt: new Date(options.now()) } });
     },
   };
