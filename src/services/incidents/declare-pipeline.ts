@@ -97,19 +97,14 @@ export class StepRetryError extends Error {
  * failure is recorded on the incident and told to the reporter.
  */
 export async function runDeclareStep(deps: StepDeps, incidentId: string, step: DeclareStep): Promise<StepOutcome> {
-  const now = deps.now ?? Date.now;
-  const unclaimed = await Incident.findById(incidentId);
-  if (!unclaimed) return 'missing';
-  if (unclaimed.steps[step]?.state !== 'pending') return 'already_done';
-
   const lease = await acquireStepLease(`${incidentId}:${step}`, {
     lifetimeMs: deps.claimWindowMs,
-    now,
-    onRenewalError: (error) => deps.logger.warn('could not renew a declare step lease', { incident: unclaimed.number, job: `declare:${step}`, error: error.message }),
+    now: deps.now ?? Date.now,
+    onRenewalError: (error) => deps.logger.warn('could not renew a declare step lease', { incidentId, job: `declare:${step}`, error: error.message }),
   });
   if (!lease) return 'busy';
   try {
-    // Read again under the lease: the worker that held it may have finished the step meanwhile.
+    // Read under the lease: a worker that held it before may have finished the step.
     const incident = await Incident.findById(incidentId);
     if (!incident) return 'missing';
     if (incident.steps[step]?.state !== 'pending') return 'already_done';
